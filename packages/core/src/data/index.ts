@@ -1,0 +1,60 @@
+export * as Data from "./index";
+
+import { asc, eq, gt, sql } from "drizzle-orm";
+import type { Database } from "../db/database";
+import { guard, withDeadline } from "../db/unavailable";
+import { ConflictError, NotFoundError } from "../error";
+import { dataTable } from "./data.sql";
+import { CreateInput, Id, ListInput, parse } from "./input";
+
+export interface Info {
+  id: number;
+  name: string;
+}
+
+export interface Page {
+  items: Info[];
+  /** The `after` cursor of the next page, when there is one. */
+  next?: number;
+}
+
+const columns = { id: dataTable.id, name: dataTable.name };
+
+/** Keyset pagination by id: each page costs one index range scan, however deep it is. */
+export async function list(db: Database, input: Record<string, string | undefined>): Promise<Page> {
+  const { limit, after } = parse(ListInput, input);
+  const rows = await guard(() =>
+    db
+      .select(columns)
+      .from(dataTable)
+      .where(after === undefined ? undefined : gt(dataTable.id, after))
+      .orderBy(asc(dataTable.id))
+      .limit(limit + 1),
+  );
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  return { items, next: items[items.length - 1]!.id };
+}
+
+/** Inserts a name; the unique constraint, not a prior read, decides who wins a race. */
+export async function create(db: Database, input: unknown): Promise<Info> {
+  const { name } = parse(CreateInput, input);
+  const [row] = await guard(() =>
+    db.insert(dataTable).values({ name }).onConflictDoNothing({ target: dataTable.name }).returning(columns),
+  );
+  if (!row) throw new ConflictError("Data already exists");
+  return row;
+}
+
+export async function remove(db: Database, id: string): Promise<void> {
+  const validId = parse(Id, id, "id");
+  const deleted = await guard(() =>
+    db.delete(dataTable).where(eq(dataTable.id, validId)).returning({ id: dataTable.id }),
+  );
+  if (deleted.length === 0) throw new NotFoundError("Data not found");
+}
+
+/** Resolves when the database answers a trivial query within `timeoutMs`. */
+export async function ping(db: Database, timeoutMs: number): Promise<void> {
+  await withDeadline(() => db.execute(sql`select 1`), timeoutMs);
+}

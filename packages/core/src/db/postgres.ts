@@ -1,0 +1,53 @@
+import { drizzle } from "drizzle-orm/postgres-js";
+import { migrate } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import type { PostgresConfig } from "./config";
+import type { Database, DatabaseHandle } from "./database";
+
+function iamTokenSigner(config: PostgresConfig) {
+  const { host, port, user, region } = config;
+  if (!host || !region) throw new Error("IAM authentication needs DB_HOST and AWS_REGION");
+  // Loaded only when IAM auth is on, so local runs never touch the AWS SDK.
+  return async () => {
+    const { Signer } = await import("@aws-sdk/rds-signer");
+    return new Signer({ hostname: host, port, username: user, region }).getAuthToken();
+  };
+}
+
+function connectionOptions(config: PostgresConfig): postgres.Options<Record<string, never>> {
+  return {
+    // RDS Proxy and PgBouncer in transaction mode hand each transaction to any server connection,
+    // where a named prepared statement from an earlier transaction does not exist.
+    prepare: false,
+    max: config.maxConnections,
+    connect_timeout: config.connectTimeoutSeconds,
+    idle_timeout: 60,
+    ssl: config.ssl === "disable" ? false : config.ssl,
+    connection: { application_name: "data-api" },
+    onnotice: () => {},
+    ...(config.url
+      ? {}
+      : { host: config.host, port: config.port, database: config.database, username: config.user }),
+    ...(config.iamAuth ? { password: iamTokenSigner(config) } : {}),
+  };
+}
+
+function describe(config: PostgresConfig): string {
+  if (!config.url) return `PostgreSQL at ${config.host}:${config.port}/${config.database}`;
+  const url = new URL(config.url);
+  return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
+
+export function openPostgres(config: PostgresConfig): DatabaseHandle {
+  const options = connectionOptions(config);
+  const client = config.url ? postgres(config.url, options) : postgres(options);
+  const db = drizzle(client) as unknown as Database;
+  return {
+    db,
+    description: describe(config),
+    migrate: async (migrationsFolder) => {
+      await migrate(drizzle(client), { migrationsFolder });
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Errors a caller can act on. Anything else that escapes core is a bug and is reported as such.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly kind: "validation" | "not_found" | "conflict" | "unavailable";
+}
+
+export interface Issue {
+  field: string;
+  message: string;
+}
+
+export class ValidationError extends DomainError {
+  readonly kind = "validation";
+  constructor(readonly issues: Issue[]) {
+    super(issues.map((issue) => issue.message).join("; "));
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly kind = "not_found";
+}
+
+export class ConflictError extends DomainError {
+  readonly kind = "conflict";
+}
+
+export class DatabaseUnavailableError extends DomainError {
+  readonly kind = "unavailable";
+  constructor(options?: { cause?: unknown }) {
+    super("Database unavailable", options);
+  }
+}

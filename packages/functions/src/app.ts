@@ -1,0 +1,44 @@
+import type { Database } from "@data-api/core/db/database";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { methodNotAllowed as allowedMethods } from "hono/method-not-allowed";
+import { requestId, type RequestIdVariables } from "hono/request-id";
+import type { LambdaContext, LambdaEvent } from "hono/aws-lambda";
+import { methodNotAllowed, notFound, onError, problem } from "./http/problem";
+import { dataRoutes } from "./routes/data";
+import { healthRoutes } from "./routes/health";
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface AppEnv {
+  Bindings: { event?: LambdaEvent; lambdaContext?: LambdaContext };
+  Variables: RequestIdVariables;
+}
+
+export interface AppOptions {
+  db: Database;
+  stage: string;
+  version: string;
+  healthTimeoutMs: number;
+  /** Where unexpected errors go (a logger); the client only ever sees a request id. */
+  report: (error: unknown, requestId: string) => void;
+}
+
+/** The whole HTTP API, independent of its host (Lambda, the local server, tests). */
+export function createApp(options: AppOptions) {
+  const app = new Hono<AppEnv>();
+  app
+    .use(requestId({ generator: (c) => c.env?.event?.requestContext?.requestId ?? crypto.randomUUID() }))
+    .use(allowedMethods({ app, onMethodNotAllowed: methodNotAllowed }))
+    .use(
+      bodyLimit({
+        maxSize: BODY_LIMIT_BYTES,
+        onError: (c) => problem(c, 413, `Request body must be at most ${BODY_LIMIT_BYTES / 1024} KiB`),
+      }),
+    )
+    .route("/data", dataRoutes(options.db))
+    .route("/health", healthRoutes({ ...options, timeoutMs: options.healthTimeoutMs }))
+    .notFound(notFound)
+    .onError(onError((error, c) => options.report(error, c.get("requestId"))));
+  return app;
+}

@@ -1,0 +1,40 @@
+import { DomainError, ValidationError } from "@data-api/core/error";
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+const STATUS_BY_KIND = {
+  validation: 400,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 503,
+} as const satisfies Record<DomainError["kind"], ContentfulStatusCode>;
+
+/** Every error answer has this shape: a `message` (kept identical to the Flask app's), sometimes details. */
+export function problem(c: Context, status: ContentfulStatusCode, message: string, extra: object = {}) {
+  return c.json({ message, ...extra }, status);
+}
+
+export const notFound: NotFoundHandler = (c) =>
+  problem(c, 404, `No route for ${c.req.method} ${c.req.path}`);
+
+export const methodNotAllowed = (c: Context, allowed: string[]) => {
+  c.header("Allow", allowed.join(", "));
+  return problem(c, 405, `Method ${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(", ")}`);
+};
+
+/** Maps domain errors to their status; anything unexpected becomes a bare 500 that names the request. */
+export const onError =
+  (report: (error: unknown, c: Context) => void): ErrorHandler =>
+  (error, c) => {
+    if (error instanceof ValidationError) return problem(c, 400, error.message, { errors: error.issues });
+    if (error instanceof DomainError) {
+      if (error.kind === "unavailable") report(error, c);
+      return problem(c, STATUS_BY_KIND[error.kind], error.message);
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      return problem(c, error.status as ContentfulStatusCode, error.message);
+    }
+    report(error, c);
+    return problem(c, 500, "Internal server error", { requestId: c.get("requestId") });
+  };

@@ -1,0 +1,27 @@
+import { Data } from "@data-api/core/data/index";
+import type { Database } from "@data-api/core/db/database";
+import { Hono } from "hono";
+import { jsonBody } from "../http/json-body";
+import type { AppEnv } from "../app";
+
+function nextPageLink(requestUrl: string, after: number): string {
+  const url = new URL(requestUrl);
+  url.searchParams.set("after", String(after));
+  return `<${url.toString()}>; rel="next"`;
+}
+
+export const dataRoutes = (db: Database) =>
+  new Hono<AppEnv>()
+    .get("/", async (c) => {
+      const page = await Data.list(db, c.req.query());
+      if (page.next !== undefined) c.header("Link", nextPageLink(c.req.url, page.next));
+      return c.json(page.items);
+    })
+    .post("/", async (c) => {
+      const created = await Data.create(db, await jsonBody(c));
+      return c.json({ message: "Data inserted successfully", ...created });
+    })
+    .delete("/:id", async (c) => {
+      await Data.remove(db, c.req.param("id"));
+      return c.json({ message: "Data deleted successfully" });
+    });

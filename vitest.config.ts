@@ -2,13 +2,20 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["packages/*/test/**/*.test.ts", "stacks/**/*.test.ts", "test/**/*.test.ts"],
     // SST's synth calls STS unless NODE_ENV is "test"; vitest keeps an inherited NODE_ENV, so force it.
     env: { NODE_ENV: "test", SST_TELEMETRY_DISABLED: "1" },
     // Test files share one database (and the infrastructure tests share .sst/): run files one at a time.
     fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    projects: [
+      // Domain, routes and handlers: against PGlite, or the PostgreSQL given by DATABASE_URL.
+      { extends: true, test: { name: "app", include: ["packages/core/test/**/*.test.ts", "packages/functions/test/**/*.test.ts"] } },
+      // Synthesized CloudFormation, workflows and other repository-level checks.
+      { extends: true, test: { name: "infra", include: ["stacks/**/*.test.ts", "test/**/*.test.ts"] } },
+      // The web page: its logic, and the real page in headless Chromium.
+      { extends: true, test: { name: "web", include: ["packages/web/test/**/*.test.ts"] } },
+    ],
     coverage: {
       provider: "v8",
       include: ["packages/*/src/**/*.ts", "stacks/**/*.ts"],

@@ -3,6 +3,12 @@
  */
 export abstract class DomainError extends Error {
   abstract readonly kind: "validation" | "not_found" | "conflict" | "unavailable";
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    // Logs and stack traces then say which error it was, not just "Error".
+    this.name = new.target.name;
+  }
 }
 
 export interface Issue {

@@ -3,8 +3,11 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed as allowedMethods } from "hono/method-not-allowed";
 import { requestId, type RequestIdVariables } from "hono/request-id";
-import type { LambdaContext, LambdaEvent } from "hono/aws-lambda";
+import type { Context as LambdaContext } from "aws-lambda";
+import type { LambdaEvent } from "hono/aws-lambda";
 import { methodNotAllowed, notFound, onError, problem } from "./http/problem";
+import { observe } from "./observability/observe";
+import type { Telemetry } from "./observability/telemetry";
 import { dataRoutes } from "./routes/data";
 import { healthRoutes } from "./routes/health";
 
@@ -20,8 +23,8 @@ export interface AppOptions {
   stage: string;
   version: string;
   healthTimeoutMs: number;
-  /** Where unexpected errors go (a logger); the client only ever sees a request id. */
-  report: (error: unknown, requestId: string) => void;
+  /** Where each request's log line, errors and metrics go; the client only ever sees a request id. */
+  telemetry: Telemetry;
 }
 
 /** The whole HTTP API, independent of its host (Lambda, the local server, tests). */
@@ -29,6 +32,7 @@ export function createApp(options: AppOptions) {
   const app = new Hono<AppEnv>();
   app
     .use(requestId({ generator: (c) => c.env?.event?.requestContext?.requestId ?? crypto.randomUUID() }))
+    .use(observe(options.telemetry))
     .use(allowedMethods({ app, onMethodNotAllowed: methodNotAllowed }))
     .use(
       bodyLimit({
@@ -39,6 +43,6 @@ export function createApp(options: AppOptions) {
     .route("/data", dataRoutes(options.db))
     .route("/health", healthRoutes({ ...options, timeoutMs: options.healthTimeoutMs }))
     .notFound(notFound)
-    .onError(onError((error, c) => options.report(error, c.get("requestId"))));
+    .onError(onError);
   return app;
 }

@@ -5,6 +5,7 @@ import { openDatabase } from "@data-api/core/db/open";
 import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { createApp } from "./app";
+import { terminalTelemetry } from "./observability/telemetry";
 import { paths } from "./paths";
 import { runtimeSettings } from "./settings";
 
@@ -12,11 +13,8 @@ const port = Number(process.env.PORT ?? 3000);
 const database = await openDatabase(databaseConfigFromEnv(process.env, paths.pglite));
 await database.migrate(paths.migrations);
 
-const app = createApp({
-  db: database.db,
-  ...runtimeSettings({ APP_VERSION: process.env.npm_package_version, ...process.env }),
-  report: (error, requestId) => console.error(`request ${requestId} failed:`, error),
-});
+const settings = runtimeSettings({ APP_VERSION: process.env.npm_package_version, ...process.env });
+const app = createApp({ db: database.db, ...settings, telemetry: terminalTelemetry(settings) });
 if (existsSync(paths.webDist)) {
   const index = await readFile(`${paths.webDist}/index.html`, "utf8");
   app.get("/", (c) => c.html(index));

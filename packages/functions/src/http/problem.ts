@@ -23,18 +23,15 @@ export const methodNotAllowed = (c: Context, allowed: string[]) => {
   return problem(c, 405, `Method ${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(", ")}`);
 };
 
-/** Maps domain errors to their status; anything unexpected becomes a bare 500 that names the request. */
-export const onError =
-  (report: (error: unknown, c: Context) => void): ErrorHandler =>
-  (error, c) => {
-    if (error instanceof ValidationError) return problem(c, 400, error.message, { errors: error.issues });
-    if (error instanceof DomainError) {
-      if (error.kind === "unavailable") report(error, c);
-      return problem(c, STATUS_BY_KIND[error.kind], error.message);
-    }
-    if (error instanceof HTTPException && error.status < 500) {
-      return problem(c, error.status as ContentfulStatusCode, error.message);
-    }
-    report(error, c);
-    return problem(c, 500, "Internal server error", { requestId: c.get("requestId") });
-  };
+/**
+ * Maps domain errors to their status; anything unexpected becomes a bare 500 that names the request.
+ * The error itself stays in `c.error`, where the request's log line picks it up.
+ */
+export const onError: ErrorHandler = (error, c) => {
+  if (error instanceof ValidationError) return problem(c, 400, error.message, { errors: error.issues });
+  if (error instanceof DomainError) return problem(c, STATUS_BY_KIND[error.kind], error.message);
+  if (error instanceof HTTPException && error.status < 500) {
+    return problem(c, error.status as ContentfulStatusCode, error.message);
+  }
+  return problem(c, 500, "Internal server error", { requestId: c.get("requestId") });
+};

@@ -1,0 +1,66 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { Context, MiddlewareHandler } from "hono";
+import { matchedRoutes } from "hono/route";
+import type { AppEnv } from "../app";
+import { businessMetric } from "./business-metrics";
+import type { Telemetry } from "./telemetry";
+
+export const CORRELATION_HEADER = "x-correlation-id";
+// Anything else (too long, spaces, quotes) is replaced rather than written into logs and headers.
+const CORRELATION_ID = /^[\w.:/+=-]{1,128}$/;
+
+/** The pattern of the route the request matched (`/data/:id`), passing over the `/*` of middleware. */
+function matchedRoute(c: Context): string | undefined {
+  return matchedRoutes(c).findLast((route) => route.method !== "ALL")?.path;
+}
+
+/**
+ * Gives each request a correlation id (the `x-correlation-id` it came with, or its request id), echoed in the
+ * response; then writes its one log line and flushes its metrics, whatever the handler did.
+ */
+export const observe =
+  ({ logger, metrics }: Telemetry): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const started = performance.now();
+    const lambdaContext = c.env?.lambdaContext;
+    if (lambdaContext) {
+      logger.addContext(lambdaContext);
+      metrics?.captureColdStartMetric();
+    }
+    const incoming = c.req.header(CORRELATION_HEADER);
+    const correlationId = incoming && CORRELATION_ID.test(incoming) ? incoming : c.get("requestId");
+    c.header(CORRELATION_HEADER, correlationId);
+
+    // Hono's error handler turns what a route throws into a response and keeps it in `c.error`;
+    // only an error the handler itself could not map gets this far.
+    let unhandled: unknown;
+    try {
+      await next();
+    } catch (error) {
+      unhandled = error;
+      throw error;
+    } finally {
+      const { method, path } = c.req;
+      const route = matchedRoute(c);
+      const status = unhandled === undefined ? c.res.status : 500;
+      const error = unhandled ?? c.error;
+
+      const metric = businessMetric({ method, route, status, error });
+      if (metric) metrics?.addMetric(metric, MetricUnit.Count, 1);
+      if (metrics?.hasStoredMetrics()) metrics.publishStoredMetrics();
+
+      const line = {
+        message: `${method} ${path} ${status}`,
+        method,
+        route,
+        path,
+        status,
+        latency_ms: Math.round((performance.now() - started) * 10) / 10,
+        request_id: c.get("requestId"),
+        correlation_id: correlationId,
+      };
+      if (status < 500) logger.info(line);
+      else if (error === undefined) logger.error(line);
+      else logger.error(line, error instanceof Error ? error : String(error));
+    }
+  };

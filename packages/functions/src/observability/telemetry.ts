@@ -1,0 +1,37 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { LogLevel } from "@aws-lambda-powertools/logger/types";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { TerminalLogger } from "./terminal-logger";
+
+export const SERVICE = "data-api";
+export const METRICS_NAMESPACE = "DataApi";
+
+/** Where the app's request logs, errors and metrics go; each host builds its own. */
+export interface Telemetry {
+  logger: Logger;
+  /** Absent where nothing collects metrics (a developer's terminal). */
+  metrics?: Metrics;
+}
+
+export interface TelemetrySettings {
+  stage: string;
+  version: string;
+  logLevel?: LogLevel;
+}
+
+/** JSON log lines and EMF metrics on stdout, where Lambda's log group picks up both. */
+export function cloudTelemetry({ stage, version, logLevel }: TelemetrySettings): Telemetry {
+  const logger = new Logger({ serviceName: SERVICE, logLevel, persistentKeys: { stage, version } });
+  const metrics = new Metrics({
+    namespace: METRICS_NAMESPACE,
+    serviceName: SERVICE,
+    defaultDimensions: { stage },
+    logger,
+  });
+  return { logger, metrics };
+}
+
+/** One readable line per log record and no metrics, for `npm start`. */
+export function terminalTelemetry({ stage, version, logLevel = "DEBUG" }: TelemetrySettings): Telemetry {
+  return { logger: new TerminalLogger({ serviceName: SERVICE, logLevel, persistentKeys: { stage, version } }) };
+}

@@ -1,0 +1,45 @@
+import { Logger, LogLevelThreshold, type LogItem } from "@aws-lambda-powertools/logger";
+
+// Constant for the whole process, so left out of every line.
+const CONSTANT_KEYS = new Set(["service", "sampling_rate"]);
+
+const coloured = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number, text: string) => (coloured ? `\x1b[${code}m${text}\x1b[0m` : text);
+const LEVEL_COLOURS: Record<string, number> = { ERROR: 31, CRITICAL: 31, WARN: 33, DEBUG: 90, TRACE: 90 };
+
+/** An error as the Powertools formatter serialises it. */
+interface FormattedError {
+  message?: string;
+  stack?: string | string[];
+  cause?: unknown;
+}
+
+function errorLines(error: unknown, prefix = ""): string[] {
+  if (typeof error !== "object" || error === null) return error === undefined ? [] : [`${prefix}${String(error)}`];
+  const { message, stack, cause } = error as FormattedError;
+  const text = Array.isArray(stack) ? stack.join("\n") : (stack ?? message ?? "");
+  return [`${prefix}${text}`, ...errorLines(cause, "Caused by: ")];
+}
+
+/**
+ * The Powertools logger printing `time LEVEL message key=value…` instead of JSON, so `npm start` reads like a
+ * terminal log. Fields the message already says (`GET /data 200`) or that never change are left out.
+ */
+export class TerminalLogger extends Logger {
+  protected override printLog(logLevel: number, log: LogItem): void {
+    log.prepareForPrint();
+    const { level, message, timestamp, error, ...fields } = log.getAttributes();
+    const persistent = this.getPersistentLogAttributes();
+    const said = new Set(String(message).split(" "));
+    const details = Object.entries(fields)
+      .map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)] as const)
+      .filter(([key, text]) => !CONSTANT_KEYS.has(key) && !(key in persistent) && !said.has(text))
+      .map(([key, text]) => `${key}=${text}`);
+    const name = String(level);
+    const head = [paint(90, String(timestamp).slice(11, 23)), paint(LEVEL_COLOURS[name] ?? 36, name.padEnd(5)), message];
+    if (details.length > 0) head.push(paint(90, details.join(" ")));
+    const lines = [head.join(" "), ...errorLines(error).map((line) => paint(31, line))];
+    const stream = logLevel >= LogLevelThreshold.ERROR ? process.stderr : process.stdout;
+    stream.write(`${lines.join("\n")}\n`);
+  }
+}

@@ -1,0 +1,282 @@
+import { createServer } from "node:net";
+import { openPostgres } from "@data-api/core/db/postgres";
+import { sql } from "drizzle-orm";
+import { handle } from "hono/aws-lambda";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createApp } from "../src/app";
+import type { Database } from "@data-api/core/db/database";
+import { cloudTelemetry, METRICS_NAMESPACE, SERVICE, terminalTelemetry, type Telemetry } from "../src/observability/telemetry";
+import { openTestDatabase, type TestDatabase } from "./support/database";
+import { httpApiEvent, lambdaContext, type HttpApiHandler, type HttpRequest } from "./support/lambda";
+import { captureOutput, type EmfDocument } from "./support/output";
+
+const settings = { stage: "test", version: "1.2.3", healthTimeoutMs: 2_000 };
+
+/** A fresh Lambda execution environment running the API: its first invocation is a cold start. */
+function lambdaFunction(db: Database) {
+  // Set by Lambda in on-demand environments; Powertools reports cold starts only there.
+  vi.stubEnv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+  // hono types an event's `body` as always present; API Gateway leaves it out when a request has none.
+  const handler = handle(createApp({ db, ...settings, telemetry: cloudTelemetry(settings) })) as HttpApiHandler;
+  return async (request: HttpRequest) => {
+    const event = httpApiEvent(request);
+    const context = lambdaContext();
+    const output = await captureOutput(() => handler(event, context));
+    const response = output.result;
+    return { event, context, response, body: JSON.parse(response.body ?? "") as unknown, ...output };
+  };
+}
+
+/** The metric values in EMF documents, after checking each is in our namespace with our dimensions. */
+function metricValues(documents: EmfDocument[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const document of documents) {
+    const [directive] = document._aws.CloudWatchMetrics;
+    expect(directive?.Namespace).toBe(METRICS_NAMESPACE);
+    expect(directive?.Dimensions).toEqual([["service", "stage"]]);
+    expect(document).toMatchObject({ service: SERVICE, stage: "test" });
+    for (const { Name, Unit } of directive?.Metrics ?? []) {
+      expect(Unit).toBe("Count");
+      values[Name] = document[Name];
+    }
+  }
+  return values;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(() => database.close());
+beforeEach(async () => {
+  vi.unstubAllEnvs();
+  await database.reset();
+});
+
+describe("each request on Lambda", () => {
+  it("writes one JSON log line with the request, its ids, the cold start flag, stage and version", async () => {
+    const invoke = lambdaFunction(database.db);
+    const { event, context, response, logs } = await invoke({ method: "GET", url: "/data?limit=5" });
+
+    expect(response.statusCode).toBe(200);
+    expect(logs).toHaveLength(1);
+    const [line] = logs;
+    expect(line).toMatchObject({
+      level: "INFO",
+      message: "GET /data 200",
+      service: SERVICE,
+      method: "GET",
+      route: "/data",
+      path: "/data",
+      status: 200,
+      request_id: event.requestContext.requestId,
+      correlation_id: event.requestContext.requestId,
+      cold_start: true,
+      function_request_id: context.awsRequestId,
+      function_name: context.functionName,
+      stage: "test",
+      version: "1.2.3",
+    });
+    expect(line?.latency_ms).toEqual(expect.any(Number));
+    expect(line?.latency_ms).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(String(line?.timestamp))).not.toBeNaN();
+    expect(response.headers?.["x-correlation-id"]).toBe(event.requestContext.requestId);
+  });
+
+  it("flags and counts only the first invocation of an environment as a cold start", async () => {
+    const invoke = lambdaFunction(database.db);
+    const first = await invoke({ method: "GET", url: "/data" });
+    const second = await invoke({ method: "GET", url: "/data" });
+
+    expect(first.logs[0]?.cold_start).toBe(true);
+    expect(metricValues(first.metrics)).toEqual({ ColdStart: 1 });
+    expect(second.logs[0]?.cold_start).toBe(false);
+    expect(second.metrics).toEqual([]);
+  });
+
+  it("carries the caller's correlation id into the log and back in the response", async () => {
+    const invoke = lambdaFunction(database.db);
+    const { logs, response } = await invoke({
+      method: "GET",
+      url: "/data",
+      headers: { "X-Correlation-Id": "checkout-7f3a:step=2" },
+    });
+
+    expect(logs[0]?.correlation_id).toBe("checkout-7f3a:step=2");
+    expect(response.headers?.["x-correlation-id"]).toBe("checkout-7f3a:step=2");
+  });
+
+  it("replaces a correlation id that could corrupt logs or headers with the request id", async () => {
+    const invoke = lambdaFunction(database.db);
+    const { event, logs, response } = await invoke({
+      method: "GET",
+      url: "/data",
+      headers: { "x-correlation-id": `"}\u2028${"x".repeat(200)}` },
+    });
+
+    expect(logs[0]?.correlation_id).toBe(event.requestContext.requestId);
+    expect(response.headers?.["x-correlation-id"]).toBe(event.requestContext.requestId);
+  });
+
+  it("logs the route pattern beside the path, and no route when none matched", async () => {
+    const invoke = lambdaFunction(database.db);
+    const deleted = await invoke({ method: "DELETE", url: "/data/7" });
+    const unknown = await invoke({ method: "GET", url: "/nothing/here" });
+    const wrongMethod = await invoke({ method: "PUT", url: "/data" });
+
+    expect(deleted.logs[0]).toMatchObject({ route: "/data/:id", path: "/data/7", status: 404 });
+    expect(unknown.logs[0]).toMatchObject({ path: "/nothing/here", status: 404 });
+    expect(unknown.logs[0]).not.toHaveProperty("route");
+    expect(wrongMethod.logs[0]).toMatchObject({ path: "/data", status: 405 });
+    expect(wrongMethod.logs[0]).not.toHaveProperty("route");
+  });
+});
+
+describe("business metrics", () => {
+  it.each([
+    { outcome: "a created record", request: { method: "POST", url: "/data", body: { name: "alpha" } }, metric: "DataCreated" },
+    { outcome: "a duplicate name", request: { method: "POST", url: "/data", body: { name: "taken" } }, metric: "DuplicateRejected" },
+    { outcome: "an invalid name", request: { method: "POST", url: "/data", body: { name: " " } }, metric: "ValidationRejected" },
+    { outcome: "malformed JSON", request: { method: "POST", url: "/data", body: "{name:" }, metric: "ValidationRejected" },
+    {
+      outcome: "a body that is not JSON",
+      request: { method: "POST", url: "/data", headers: { "content-type": "text/plain" }, body: "alpha" },
+      metric: "ValidationRejected",
+    },
+    {
+      outcome: "a body over the size limit",
+      request: { method: "POST", url: "/data", body: { name: "x".repeat(70_000) } },
+      metric: "ValidationRejected",
+    },
+    { outcome: "a bad query parameter", request: { method: "GET", url: "/data?limit=0" }, metric: "ValidationRejected" },
+    { outcome: "a deleted record", request: { method: "DELETE", url: "/data/1" }, metric: "DataDeleted" },
+  ] satisfies { outcome: string; request: HttpRequest; metric: string }[])(
+    "counts $outcome as $metric in one EMF document flushed with the response",
+    async ({ request, metric }) => {
+      await database.db.execute(sql`insert into data (name) values ('taken')`);
+      const invoke = lambdaFunction(database.db);
+      await invoke({ method: "GET", url: "/health" }); // takes the cold start out of the way
+
+      const { metrics } = await invoke(request);
+
+      expect(metrics).toHaveLength(1);
+      expect(metricValues(metrics)).toEqual({ [metric]: 1 });
+    },
+  );
+
+  it.each([
+    { outcome: "a listing", request: { method: "GET", url: "/data" } },
+    { outcome: "a missing record", request: { method: "DELETE", url: "/data/99" } },
+    { outcome: "an unknown path", request: { method: "GET", url: "/missing" } },
+  ] satisfies { outcome: string; request: HttpRequest }[])("counts nothing for $outcome", async ({ request }) => {
+    const invoke = lambdaFunction(database.db);
+    await invoke({ method: "GET", url: "/health" });
+
+    const { metrics, logs } = await invoke(request);
+
+    expect(logs).toHaveLength(1);
+    expect(metrics).toEqual([]);
+  });
+});
+
+describe("a failing database", () => {
+  it("logs the unexpected error with its stack, answers a bare 500, and still flushes DatabaseErrors", async () => {
+    const invoke = lambdaFunction(database.db);
+    await invoke({ method: "GET", url: "/health" });
+    // Schema drift, as after a release that expects a table the database does not have.
+    await database.db.execute(sql`alter table data rename to data_moved`);
+    try {
+      const { event, response, body, logs, metrics } = await invoke({ method: "GET", url: "/data" });
+
+      expect(response.statusCode).toBe(500);
+      expect(body).toEqual({ message: "Internal server error", requestId: event.requestContext.requestId });
+      expect(response.body).not.toMatch(/stack|at .*\.ts|relation/i);
+      expect(logs).toHaveLength(1);
+      expect(logs[0]).toMatchObject({ level: "ERROR", status: 500, route: "/data", request_id: event.requestContext.requestId });
+      const error = logs[0]?.error as { message: string; stack: string; cause: { message: string } };
+      expect(error.message).toMatch(/^Failed query: select/);
+      expect(error.stack).toMatch(/\n\s+at /);
+      expect(error.cause.message).toMatch(/relation "data" does not exist/);
+      expect(metricValues(metrics)).toEqual({ DatabaseErrors: 1 });
+    } finally {
+      await database.db.execute(sql`alter table data_moved rename to data`);
+    }
+  });
+
+  it("counts an unreachable database as DatabaseErrors, on a request and on the health check", async () => {
+    const unreachable = openPostgres({
+      driver: "postgres",
+      url: `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`,
+      port: 5432,
+      database: "nowhere",
+      user: "postgres",
+      iamAuth: false,
+      ssl: "disable",
+      maxConnections: 1,
+      connectTimeoutSeconds: 1,
+    });
+    try {
+      const invoke = lambdaFunction(unreachable.db);
+      const request = await invoke({ method: "GET", url: "/data" });
+      const health = await invoke({ method: "GET", url: "/health" });
+
+      expect(request.response.statusCode).toBe(503);
+      expect(request.body).toEqual({ message: "Database unavailable" });
+      expect(request.logs[0]?.error).toMatchObject({
+        name: "DatabaseUnavailableError",
+        cause: { message: expect.stringMatching(/^Failed query/), cause: { code: "ECONNREFUSED" } },
+      });
+      expect(metricValues(request.metrics)).toMatchObject({ DatabaseErrors: 1 });
+      expect(health.response.statusCode).toBe(503);
+      expect(health.logs[0]).toMatchObject({ level: "ERROR", status: 503, route: "/health" });
+      expect(metricValues(health.metrics)).toEqual({ DatabaseErrors: 1 });
+    } finally {
+      await unreachable.close();
+    }
+  });
+});
+
+describe("in a terminal (npm start)", () => {
+  async function serve(telemetry: Telemetry, url: string, init?: RequestInit) {
+    const app = createApp({ db: database.db, ...settings, telemetry });
+    return captureOutput(async () => app.request(url, init));
+  }
+
+  it("prints one readable line per request, debug included, and no metrics", async () => {
+    const telemetry = terminalTelemetry(settings);
+    const { lines, result } = await serve(telemetry, "/data/12", { method: "DELETE" });
+
+    expect(result.status).toBe(404);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}DELETE \/data\/12 404 route=\/data\/:id latency_ms=[\d.]+ request_id=/);
+    expect(lines[0]).not.toMatch(/[{}]|method=|status=|stage=|cold_start/);
+    expect(telemetry.logger.getLevelName()).toBe("DEBUG");
+    expect(telemetry.metrics).toBeUndefined();
+  });
+
+  it("prints an unexpected error's stack under its line", async () => {
+    await database.db.execute(sql`alter table data rename to data_moved`);
+    try {
+      const { lines } = await serve(terminalTelemetry(settings), "/data");
+
+      expect(lines[0]).toMatch(/ ERROR GET \/data 500 /);
+      expect(lines.slice(1).join("\n")).toMatch(/^Error: Failed query[\s\S]*\n\s+at [\s\S]*Caused by: .*relation "data" does not exist/);
+    } finally {
+      await database.db.execute(sql`alter table data_moved rename to data`);
+    }
+  });
+
+  it("keeps info as the cloud's level unless LOG_LEVEL says otherwise", () => {
+    expect(cloudTelemetry(settings).logger.getLevelName()).toBe("INFO");
+    expect(cloudTelemetry({ ...settings, logLevel: "DEBUG" }).logger.getLevelName()).toBe("DEBUG");
+    expect(terminalTelemetry({ ...settings, logLevel: "WARN" }).logger.getLevelName()).toBe("WARN");
+  });
+});

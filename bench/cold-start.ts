@@ -1,0 +1,121 @@
+import { fork } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { databaseConfigFromEnv } from "@data-api/core/db/config";
+import { openPostgres } from "@data-api/core/db/postgres";
+import { sql } from "drizzle-orm";
+import { paths } from "../packages/functions/src/paths";
+import { httpApiEvent, lambdaContext } from "../packages/functions/test/support/lambda";
+import { bundleLikeSst, type Bundle } from "./sst-bundle";
+
+// Cold-start budget of the API function (issue 5): module initialisation plus the first GET /data, in fresh
+// Node processes, against the floor of plain Hono + postgres bundled the same way.
+const RUNS = Number(process.env.COLD_RUNS ?? 15);
+const MAX_RATIO = 1.5;
+const MAX_BUNDLE_BYTES = 250 * 1024;
+const ROWS = 100;
+
+interface Sample {
+  initMs: number;
+  invokeMs: number;
+  response: { statusCode: number; body: string };
+  stdout: string;
+}
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+async function seed(env: NodeJS.ProcessEnv): Promise<void> {
+  const config = databaseConfigFromEnv(env);
+  if (config.driver !== "postgres") throw new Error("Set DATABASE_URL to a scratch PostgreSQL database: the bench empties its data table");
+  const database = openPostgres(config);
+  try {
+    await database.migrate(paths.migrations);
+    await database.db.execute(sql`truncate table data restart identity`);
+    await database.db.execute(sql`insert into data (name) select 'record ' || n from generate_series(1, ${ROWS}) as n`);
+  } finally {
+    await database.close();
+  }
+}
+
+function coldStart(bundle: Bundle, env: NodeJS.ProcessEnv): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const child = fork(here("invoke-once.mjs"), [bundle.file], { env, stdio: ["ignore", "pipe", "inherit", "ipc"] });
+    let stdout = "";
+    child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.once("message", (result) => resolve({ ...(result as Omit<Sample, "stdout">), stdout }));
+    child.once("exit", (code) => {
+      if (code !== 0) reject(new Error(`${bundle.file} exited with ${code}`));
+    });
+    child.send({ event: httpApiEvent({ method: "GET", url: "/data" }), context: lambdaContext() });
+  });
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const ms = (value: number) => `${value.toFixed(1)} ms`.padStart(9);
+
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) throw new Error("Set DATABASE_URL to a scratch PostgreSQL database: the bench empties its data table");
+// What Lambda sets in an on-demand environment, and what the stack gives the function.
+const lambdaEnv = {
+  PATH: process.env.PATH,
+  DATABASE_URL: databaseUrl,
+  AWS_REGION: "eu-west-1",
+  AWS_LAMBDA_FUNCTION_NAME: "data-api-bench-Api",
+  AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+  STAGE: "bench",
+  APP_VERSION: "bench",
+  LOG_LEVEL: "info",
+};
+await seed(lambdaEnv);
+
+const outdir = await mkdtemp(join(tmpdir(), "data-api-cold-"));
+try {
+  const ours = await bundleLikeSst(here("../packages/functions/src/api.ts"), join(outdir, "ours"));
+  const floor = await bundleLikeSst(here("floor.ts"), join(outdir, "floor"));
+  const samples = new Map<Bundle, Sample[]>([
+    [ours, []],
+    [floor, []],
+  ]);
+  // One discarded round warms the OS file cache; then the two alternate, so load on the machine hits both alike.
+  for (let round = 0; round <= RUNS; round++) {
+    for (const [bundle, runs] of samples) {
+      const sample = await coldStart(bundle, lambdaEnv);
+      if (sample.response.statusCode !== 200) throw new Error(`${bundle.file} answered ${sample.response.statusCode}: ${sample.response.body}`);
+      if (round > 0) runs.push(sample);
+    }
+  }
+
+  const [ourFirst] = samples.get(ours)!;
+  const [floorFirst] = samples.get(floor)!;
+  if (ourFirst!.response.body !== floorFirst!.response.body || JSON.parse(ourFirst!.response.body).length !== ROWS) {
+    throw new Error("The two handlers did not answer GET /data with the same records");
+  }
+  if (!/"cold_start":true/.test(ourFirst!.stdout) || !/"ColdStart":1/.test(ourFirst!.stdout)) {
+    throw new Error("Our handler ran without its cold-start log line and metric; the measurement would flatter it");
+  }
+
+  const total = (runs: Sample[]) => median(runs.map((run) => run.initMs + run.invokeMs));
+  console.log(`Cold start: module init + first GET /data (${ROWS} rows), median of ${RUNS} fresh processes each\n`);
+  console.log(`           bundle     init     first call    total`);
+  for (const [name, bundle] of [["ours", ours], ["floor", floor]] as const) {
+    const runs = samples.get(bundle)!;
+    console.log(
+      `${name.padEnd(6)} ${kb(bundle.bytes).padStart(10)} ${ms(median(runs.map((run) => run.initMs)))} ${ms(median(runs.map((run) => run.invokeMs)))}    ${ms(total(runs))}`,
+    );
+  }
+  const ratio = total(samples.get(ours)!) / total(samples.get(floor)!);
+  const ratioOk = ratio <= MAX_RATIO;
+  const sizeOk = ours.bytes < MAX_BUNDLE_BYTES;
+  console.log(`\nratio ours/floor: ${ratio.toFixed(2)} (budget ≤ ${MAX_RATIO}) ${ratioOk ? "ok" : "OVER BUDGET"}`);
+  console.log(`our bundle: ${kb(ours.bytes)} (budget < ${kb(MAX_BUNDLE_BYTES)}) ${sizeOk ? "ok" : "OVER BUDGET"}`);
+  if (!ratioOk || !sizeOk) process.exitCode = 1;
+} finally {
+  await rm(outdir, { recursive: true, force: true });
+}

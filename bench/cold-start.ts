@@ -41,7 +41,8 @@ async function seed(env: NodeJS.ProcessEnv): Promise<void> {
 
 function coldStart(bundle: Bundle, env: NodeJS.ProcessEnv): Promise<Sample> {
   return new Promise((resolve, reject) => {
-    const child = fork(here("invoke-once.mjs"), [bundle.file], { env, stdio: ["ignore", "pipe", "inherit", "ipc"] });
+    // A bare node, as Lambda runs it: not the tsx loader this script runs under, which fork would pass on.
+    const child = fork(here("invoke-once.mjs"), [bundle.file], { env, execArgv: [], stdio: ["ignore", "pipe", "inherit", "ipc"] });
     let stdout = "";
     child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.once("message", (result) => resolve({ ...(result as Omit<Sample, "stdout">), stdout }));

@@ -5,7 +5,7 @@ import { openDatabase } from "@data-api/core/db/open";
 import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { createApp } from "./app";
-import { terminalTelemetry } from "./observability/telemetry";
+import { terminalTelemetry } from "./observability/terminal";
 import { paths } from "./paths";
 import { runtimeSettings } from "./settings";
 

@@ -1,7 +1,6 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { TerminalLogger } from "./terminal-logger";
 
 export const SERVICE = "data-api";
 export const METRICS_NAMESPACE = "DataApi";
@@ -29,9 +28,4 @@ export function cloudTelemetry({ stage, version, logLevel }: TelemetrySettings):
     logger,
   });
   return { logger, metrics };
-}
-
-/** One readable line per log record and no metrics, for `npm start`. */
-export function terminalTelemetry({ stage, version, logLevel = "DEBUG" }: TelemetrySettings): Telemetry {
-  return { logger: new TerminalLogger({ serviceName: SERVICE, logLevel, persistentKeys: { stage, version } }) };
 }

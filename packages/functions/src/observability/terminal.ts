@@ -1,4 +1,5 @@
 import { Logger, LogLevelThreshold, type LogItem } from "@aws-lambda-powertools/logger";
+import { SERVICE, type Telemetry, type TelemetrySettings } from "./telemetry";
 
 // Constant for the whole process, so left out of every line.
 const CONSTANT_KEYS = new Set(["service", "sampling_rate"]);
@@ -42,4 +43,9 @@ export class TerminalLogger extends Logger {
     const stream = logLevel >= LogLevelThreshold.ERROR ? process.stderr : process.stdout;
     stream.write(`${lines.join("\n")}\n`);
   }
+}
+
+/** One readable line per log record and no metrics, for `npm start`. */
+export function terminalTelemetry({ stage, version, logLevel = "DEBUG" }: TelemetrySettings): Telemetry {
+  return { logger: new TerminalLogger({ serviceName: SERVICE, logLevel, persistentKeys: { stage, version } }) };
 }

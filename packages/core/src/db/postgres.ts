@@ -3,15 +3,13 @@ import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { PostgresConfig } from "./config";
 import type { Database, DatabaseHandle } from "./database";
+import { credentialsFromEnv, rdsAuthToken } from "./rds-token";
 
 function iamTokenSigner(config: PostgresConfig) {
   const { host, port, user, region } = config;
   if (!host || !region) throw new Error("IAM authentication needs DB_HOST and AWS_REGION");
-  // Loaded only when IAM auth is on, so local runs never touch the AWS SDK.
-  return async () => {
-    const { Signer } = await import("@aws-sdk/rds-signer");
-    return new Signer({ hostname: host, port, username: user, region }).getAuthToken();
-  };
+  // Called for every new connection: a token lasts 15 minutes, a connection much longer.
+  return () => rdsAuthToken({ hostname: host, port, username: user, region, credentials: credentialsFromEnv(process.env) });
 }
 
 function connectionOptions(config: PostgresConfig): postgres.Options<Record<string, never>> {

@@ -1,12 +1,17 @@
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 const Env = z.object({
-  STAGE: z.string().min(1).default("local"),
-  APP_VERSION: z.string().min(1).default("dev"),
-  HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).max(25_000).default(2_000),
+  STAGE: z._default(z.string().check(z.minLength(1)), "local"),
+  APP_VERSION: z._default(z.string().check(z.minLength(1)), "dev"),
+  HEALTH_TIMEOUT_MS: z._default(z.pipe(z.coerce.number(), z.int().check(z.minimum(50), z.maximum(25_000))), 2_000),
   // Unset, each host picks its own: debug in a terminal, info in the cloud.
-  LOG_LEVEL: z.string().toUpperCase().pipe(z.enum(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"])).optional(),
+  LOG_LEVEL: z.optional(
+    z.pipe(
+      z.string().check(z.toUpperCase()),
+      z.enum(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"]),
+    ),
+  ),
 });
 
 export interface RuntimeSettings {

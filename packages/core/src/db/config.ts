@@ -1,21 +1,25 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
-const Flag = z
-  .enum(["true", "false", "1", "0", ""])
-  .default("")
-  .transform((value) => value === "true" || value === "1");
+const text = (fallback: string) => z._default(z.string().check(z.trim()), fallback);
+const integer = (min: number, max: number, fallback: number) =>
+  z._default(z.pipe(z.coerce.number(), z.int().check(z.minimum(min), z.maximum(max))), fallback);
+
+const Flag = z.pipe(
+  z._default(z.enum(["true", "false", "1", "0", ""]), ""),
+  z.transform((value) => value === "true" || value === "1"),
+);
 
 const Env = z.object({
-  DATABASE_URL: z.string().trim().default(""),
-  DB_HOST: z.string().trim().default(""),
-  DB_PORT: z.coerce.number().int().min(1).max(65535).default(5432),
-  DB_NAME: z.string().default("postgres"),
-  DB_USER: z.string().default("postgres"),
+  DATABASE_URL: text(""),
+  DB_HOST: text(""),
+  DB_PORT: integer(1, 65535, 5432),
+  DB_NAME: z._default(z.string(), "postgres"),
+  DB_USER: z._default(z.string(), "postgres"),
   DB_IAM_AUTH: Flag,
-  DATABASE_SSL: z.enum(["disable", "require", "verify-full", ""]).default(""),
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
-  DATABASE_CONNECT_TIMEOUT: z.coerce.number().int().min(1).max(60).default(5),
-  AWS_REGION: z.string().optional(),
+  DATABASE_SSL: z._default(z.enum(["disable", "require", "verify-full", ""]), ""),
+  DATABASE_POOL_MAX: integer(1, 100, 10),
+  DATABASE_CONNECT_TIMEOUT: integer(1, 60, 5),
+  AWS_REGION: z.optional(z.string()),
 });
 
 export type Ssl = "disable" | "require" | "verify-full";

@@ -12,7 +12,7 @@ import { bundleLikeSst, type Bundle } from "./sst-bundle";
 
 // Cold-start budget of the API function (issue 5): module initialisation plus the first GET /data, in fresh
 // Node processes, against the floor of plain Hono + postgres bundled the same way.
-const RUNS = Number(process.env.COLD_RUNS ?? 15);
+const RUNS = Number(process.env.COLD_RUNS ?? 21);
 const MAX_RATIO = 1.5;
 const MAX_BUNDLE_BYTES = 250 * 1024;
 const ROWS = 100;

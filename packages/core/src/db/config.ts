@@ -1,26 +1,4 @@
-import * as z from "zod/mini";
-
-const text = (fallback: string) => z._default(z.string().check(z.trim()), fallback);
-const integer = (min: number, max: number, fallback: number) =>
-  z._default(z.pipe(z.coerce.number(), z.int().check(z.minimum(min), z.maximum(max))), fallback);
-
-const Flag = z.pipe(
-  z._default(z.enum(["true", "false", "1", "0", ""]), ""),
-  z.transform((value) => value === "true" || value === "1"),
-);
-
-const Env = z.object({
-  DATABASE_URL: text(""),
-  DB_HOST: text(""),
-  DB_PORT: integer(1, 65535, 5432),
-  DB_NAME: z._default(z.string(), "postgres"),
-  DB_USER: z._default(z.string(), "postgres"),
-  DB_IAM_AUTH: Flag,
-  DATABASE_SSL: z._default(z.enum(["disable", "require", "verify-full", ""]), ""),
-  DATABASE_POOL_MAX: integer(1, 100, 10),
-  DATABASE_CONNECT_TIMEOUT: integer(1, 60, 5),
-  AWS_REGION: z.optional(z.string()),
-});
+import { EnvReader } from "../env";
 
 export type Ssl = "disable" | "require" | "verify-full";
 
@@ -57,28 +35,24 @@ export function databaseConfigFromEnv(
   env: Record<string, string | undefined>,
   pgliteDir?: string,
 ): DatabaseConfig {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`Invalid database settings: ${problems.join("; ")}`);
-  }
-  const settings = parsed.data;
-  if (!settings.DATABASE_URL && !settings.DB_HOST) return { driver: "pglite", dataDir: pgliteDir };
-  if (settings.DB_IAM_AUTH && !settings.DB_HOST) {
+  const read = new EnvReader(env);
+  const url = read.text("DATABASE_URL", "");
+  const host = read.text("DB_HOST", "");
+  const iamAuth = read.flag("DB_IAM_AUTH");
+  const config = {
+    port: read.integer("DB_PORT", 1, 65535, 5432),
+    database: read.text("DB_NAME", "postgres"),
+    user: read.text("DB_USER", "postgres"),
+    region: read.text("AWS_REGION", "") || undefined,
+    // IAM tokens are only accepted over TLS, so IAM implies a verified TLS connection unless told otherwise.
+    ssl: read.choice("DATABASE_SSL", ["disable", "require", "verify-full"]) ?? (iamAuth ? "verify-full" : "disable"),
+    maxConnections: read.integer("DATABASE_POOL_MAX", 1, 100, 10),
+    connectTimeoutSeconds: read.integer("DATABASE_CONNECT_TIMEOUT", 1, 60, 5),
+  };
+  read.check("database settings");
+  if (!url && !host) return { driver: "pglite", dataDir: pgliteDir };
+  if (iamAuth && !host) {
     throw new Error("DB_IAM_AUTH needs DB_HOST, DB_PORT, DB_NAME and DB_USER rather than DATABASE_URL");
   }
-  return {
-    driver: "postgres",
-    url: settings.DATABASE_URL || undefined,
-    host: settings.DB_HOST || undefined,
-    port: settings.DB_PORT,
-    database: settings.DB_NAME,
-    user: settings.DB_USER,
-    iamAuth: settings.DB_IAM_AUTH,
-    region: settings.AWS_REGION,
-    // IAM tokens are only accepted over TLS, so IAM implies a verified TLS connection unless told otherwise.
-    ssl: settings.DATABASE_SSL || (settings.DB_IAM_AUTH ? "verify-full" : "disable"),
-    maxConnections: settings.DATABASE_POOL_MAX,
-    connectTimeoutSeconds: settings.DATABASE_CONNECT_TIMEOUT,
-  };
+  return { driver: "postgres", url: url || undefined, host: host || undefined, iamAuth, ...config };
 }

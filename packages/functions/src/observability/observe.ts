@@ -25,7 +25,7 @@ export const observe =
     const lambdaContext = c.env?.lambdaContext;
     if (lambdaContext) {
       logger.addContext(lambdaContext);
-      metrics?.captureColdStartMetric();
+      metrics?.countColdStart();
     }
     const incoming = c.req.header(CORRELATION_HEADER);
     const correlationId = incoming && CORRELATION_ID.test(incoming) ? incoming : c.get("requestId");

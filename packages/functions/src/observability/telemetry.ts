@@ -1,15 +1,25 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
-import { Metrics } from "@aws-lambda-powertools/metrics";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 
 export const SERVICE = "data-api";
 export const METRICS_NAMESPACE = "DataApi";
+
+/**
+ * Powertools Metrics counting a cold start in the invocation's own EMF document, where
+ * `captureColdStartMetric` would build a second Metrics and print a second document on the cold path.
+ */
+export class InvocationMetrics extends Metrics {
+  countColdStart(): void {
+    if (this.getColdStart()) this.addMetric("ColdStart", MetricUnit.Count, 1);
+  }
+}
 
 /** Where the app's request logs, errors and metrics go; each host builds its own. */
 export interface Telemetry {
   logger: Logger;
   /** Absent where nothing collects metrics (a developer's terminal). */
-  metrics?: Metrics;
+  metrics?: InvocationMetrics;
 }
 
 export interface TelemetrySettings {
@@ -21,7 +31,7 @@ export interface TelemetrySettings {
 /** JSON log lines and EMF metrics on stdout, where Lambda's log group picks up both. */
 export function cloudTelemetry({ stage, version, logLevel }: TelemetrySettings): Telemetry {
   const logger = new Logger({ serviceName: SERVICE, logLevel, persistentKeys: { stage, version } });
-  const metrics = new Metrics({
+  const metrics = new InvocationMetrics({
     namespace: METRICS_NAMESPACE,
     serviceName: SERVICE,
     defaultDimensions: { stage },

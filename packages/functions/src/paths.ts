@@ -5,6 +5,6 @@ const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 /** Locations inside the repository, for the hosts that run from a checkout (`npm start`, tests, scripts). */
 export const paths = {
   migrations: `${repoRoot}drizzle`,
-  pglite: `${repoRoot}.data/pglite`,
+  pglite: process.env.PGLITE_DIR || `${repoRoot}.data/pglite`,
   webDist: `${repoRoot}packages/web/dist`,
 };

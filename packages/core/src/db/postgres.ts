@@ -4,7 +4,7 @@ import postgres from "postgres";
 import type { PostgresConfig } from "./config";
 import type { Database, DatabaseHandle } from "./database";
 
-function iamTokenSigner(config: PostgresConfig) {
+export function iamTokenSigner(config: PostgresConfig) {
   const { host, port, user, region } = config;
   if (!host || !region) throw new Error("IAM authentication needs DB_HOST and AWS_REGION");
   // Loaded only when IAM auth is on, so local runs never touch the AWS SDK.

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { CreateInput, Id, ListInput, parse } from "../src/data/input";
+import { ValidationError } from "../src/error";
+
+function rejection(run: () => unknown) {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).issues;
+  }
+  throw new Error("expected a ValidationError");
+}
+
+describe("CreateInput", () => {
+  it("trims the name", () => {
+    expect(parse(CreateInput, { name: "  Ada  " })).toEqual({ name: "Ada" });
+  });
+
+  it("counts characters, not UTF-16 units, against the 100 limit", () => {
+    expect(parse(CreateInput, { name: "😀".repeat(100) }).name).toHaveLength(200);
+    expect(rejection(() => parse(CreateInput, { name: "😀".repeat(101) }))).toEqual([
+      { field: "name", message: "name must be at most 100 characters" },
+    ]);
+  });
+
+  it("accepts exactly 100 characters after trimming", () => {
+    expect(parse(CreateInput, { name: ` ${"x".repeat(100)} ` }).name).toHaveLength(100);
+  });
+
+  it.each([
+    [{}, "name", "name is required"],
+    [{ name: null }, "name", "name must be a string"],
+    [{ name: 42 }, "name", "name must be a string"],
+    [{ name: ["a"] }, "name", "name must be a string"],
+    [{ name: "" }, "name", "name must not be blank"],
+    [{ name: " \t " }, "name", "name must not be blank"],
+    [{ name: "x".repeat(101) }, "name", "name must be at most 100 characters"],
+    [{ name: "a\u0000b" }, "name", "name must not contain control characters"],
+    [{ name: "line\nbreak" }, "name", "name must not contain control characters"],
+    [{ name: "del\u007f" }, "name", "name must not contain control characters"],
+    [[{ name: "a" }], "body", "body must be a JSON object"],
+    ["a", "body", "body must be a JSON object"],
+    [null, "body", "body must be a JSON object"],
+  ])("rejects %j: %s %s", (input, field, message) => {
+    expect(rejection(() => parse(CreateInput, input))).toEqual([{ field, message }]);
+  });
+});
+
+describe("ListInput", () => {
+  it("defaults to 100 rows from the start", () => {
+    expect(parse(ListInput, {})).toEqual({ limit: 100 });
+  });
+
+  it("reads limit and after", () => {
+    expect(parse(ListInput, { limit: "1000", after: "0" })).toEqual({ limit: 1000, after: 0 });
+  });
+
+  it.each([
+    [{ limit: "0" }, "limit", "limit must be between 1 and 1000"],
+    [{ limit: "1001" }, "limit", "limit must be between 1 and 1000"],
+    [{ limit: "-1" }, "limit", "limit must be a positive integer"],
+    [{ limit: "ten" }, "limit", "limit must be a positive integer"],
+    [{ limit: "1.5" }, "limit", "limit must be a positive integer"],
+    [{ limit: "" }, "limit", "limit must be a positive integer"],
+    [{ after: "x" }, "after", "after must be a non-negative integer"],
+    [{ after: "99999999999999999999" }, "after", "after must be at most 2147483647"],
+  ])("rejects %j", (input, field, message) => {
+    expect(rejection(() => parse(ListInput, input))).toEqual([{ field, message }]);
+  });
+});
+
+describe("Id", () => {
+  it("accepts the identity range", () => {
+    expect(parse(Id, "1")).toBe(1);
+    expect(parse(Id, "2147483647")).toBe(2147483647);
+  });
+
+  it.each(["0", "2147483648", "99999999999999999999", "abc", "1e3", "-5", " 7"])("rejects %j", (id) => {
+    expect(rejection(() => parse(Id, id, "id"))[0]?.field).toBe("id");
+  });
+});

@@ -38,7 +38,7 @@ function stop(child: ChildProcess, signal: NodeJS.Signals) {
   });
 }
 
-describe("the local server (npm start)", () => {
+describe("the local server (npm start)", { timeout: 90_000 }, () => {
   let dir: string;
 
   beforeAll(async () => {

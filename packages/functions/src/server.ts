@@ -9,7 +9,8 @@ import { paths } from "./paths";
 import { runtimeSettings } from "./settings";
 
 const port = Number(process.env.PORT ?? 3000);
-const database = await openDatabase(databaseConfigFromEnv(process.env, paths.pglite));
+// PGLITE_DIR lets tests (and a second checkout) run on a database of their own.
+const database = await openDatabase(databaseConfigFromEnv(process.env, process.env.PGLITE_DIR || paths.pglite));
 await database.migrate(paths.migrations);
 
 const app = createApp({

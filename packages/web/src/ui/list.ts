@@ -22,8 +22,10 @@ function createRow(item: Item): HTMLTableRowElement {
   return row;
 }
 
-/** The records table with its paging, empty and error states, and deletion. */
-/** `onReload` runs whenever the person asks to load again (retry, refresh): the health badge listens. */
+/**
+ * The records table with its paging, empty and error states, and deletion. `onReload` runs whenever the person
+ * asks to load again (retry, refresh), so that the health badge can check again too.
+ */
 export function mountList(api: Api, onReload: () => void) {
   const section = byId("records");
   const heading = byId("records-heading");

@@ -1,18 +1,14 @@
 import { z } from "zod";
 import { ValidationError } from "../error";
+import { hasControlCharacters, NAME_MAX_LENGTH, nameLength } from "./name";
 
-export const NAME_MAX_LENGTH = 100;
+export { NAME_MAX_LENGTH } from "./name";
 export const PAGE_SIZE_DEFAULT = 100;
 export const PAGE_SIZE_MAX = 1000;
 /** Upper bound of the `integer` identity column: larger ids cannot exist, so they are rejected as invalid. */
 export const ID_MAX = 2_147_483_647;
 
-// C0 and C1 control characters, DEL included.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
 const DIGITS = /^\d+$/;
-
-// varchar(100) counts code points, so an emoji is one character here too, not two UTF-16 units.
-const codePointLength = (text: string) => [...text].length;
 
 const positiveInteger = (field: string, max: number) =>
   z
@@ -30,10 +26,10 @@ export const CreateInput = z.object(
       .trim()
       .refine((name) => name.length > 0, "name must not be blank")
       .refine(
-        (name) => codePointLength(name) <= NAME_MAX_LENGTH,
+        (name) => nameLength(name) <= NAME_MAX_LENGTH,
         `name must be at most ${NAME_MAX_LENGTH} characters`,
       )
-      .refine((name) => !CONTROL_CHARACTERS.test(name), "name must not contain control characters"),
+      .refine((name) => !hasControlCharacters(name), "name must not contain control characters"),
   },
   { error: "body must be a JSON object" },
 );

@@ -76,10 +76,14 @@ describe.each(Object.entries(EXPECTED))("the %s API", (stage, expected) => {
     expect(settings.DestinationArn).toEqual({ "Fn::GetAtt": [expect.stringMatching(/^AccessLogs/), "Arn"] });
   });
 
-  it("allows the web origin only, for the methods the page uses", () => {
+  it("allows the web origin only, for the methods the page uses, and lets it read the paging Link", () => {
     api(stage).hasResourceProperties("AWS::ApiGatewayV2::Api", {
       ProtocolType: "HTTP",
-      CorsConfiguration: Match.objectLike({ AllowOrigins: [expected.origin], AllowMethods: ["GET", "POST", "DELETE"] }),
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: [expected.origin],
+        AllowMethods: ["GET", "POST", "DELETE"],
+        ExposeHeaders: Match.arrayWith(["link"]),
+      }),
     });
   });
 

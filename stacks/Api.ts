@@ -5,7 +5,7 @@ import { useStageConfig } from "./config";
 import { Database } from "./Database";
 
 /** One JSON object per request: enough to find a request in the function's logs and to see where time went. */
-export const ACCESS_LOG_FORMAT = JSON.stringify({
+const ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: "$context.requestId",
   requestTime: "$context.requestTime",
   ip: "$context.identity.sourceIp",
@@ -60,7 +60,8 @@ export function Api({ stack, app }: StackContext) {
       allowOrigins: [config.webOrigin],
       allowMethods: ["GET", "POST", "DELETE"],
       allowHeaders: ["content-type", "x-correlation-id"],
-      exposeHeaders: ["x-correlation-id", "x-request-id"],
+      // Link leads the page to the next page of records; the ids tie a response to its log lines.
+      exposeHeaders: ["link", "x-request-id", "x-correlation-id"],
       maxAge: "1 day",
     },
     customDomain: config.domain && { domainName: config.domain.api, hostedZone: config.domain.zone },

@@ -5,12 +5,12 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { NagFinding } from "../stacks/nag";
-import { STAGES, synthesizeStage } from "../stacks/synth";
 
-// SST's synth calls STS unless NODE_ENV is "test" (it then skips the account lookups it does before a deploy).
+// Before SST loads: its synth calls STS unless NODE_ENV is "test", and the AWS SDK v2 it loads prints a notice.
 process.env.NODE_ENV = "test";
 process.env.SST_TELEMETRY_DISABLED = "1";
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = "1";
+const { STAGES, synthesizeStage } = await import("../stacks/synth");
 
 const line = (finding: NagFinding) => `${finding.rule} ${finding.path}\n      ${finding.reason ?? finding.info}`;
 

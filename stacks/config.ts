@@ -5,7 +5,7 @@ import type { App } from "sst/constructs";
 import { z } from "zod/v4";
 
 /** The stages with settings of their own; any other name is a personal stage that behaves like `local`. */
-export type StageKind = "local" | "staging" | "prod";
+type StageKind = "local" | "staging" | "prod";
 
 const hostname = z
   .string()
@@ -36,7 +36,8 @@ const StageConfigSchema = z
         deletionProtection: z.boolean(),
         removal: z.enum([RemovalPolicy.SNAPSHOT, RemovalPolicy.DESTROY]),
       })
-      .refine((db) => db.maxAllocatedStorageGiB >= db.allocatedStorageGiB, "maxAllocatedStorageGiB below allocatedStorageGiB")
+      // Storage autoscaling needs room to grow.
+      .refine((db) => db.maxAllocatedStorageGiB > db.allocatedStorageGiB, "maxAllocatedStorageGiB must exceed allocatedStorageGiB")
       .optional(),
     /** `sst dev` runs the function on the developer's machine against this database. */
     developerDatabaseUrl: z.string().optional(),
@@ -51,7 +52,6 @@ const StageConfigSchema = z
   .refine((config) => config.api.throttle.burst >= config.api.throttle.rate, "api.throttle.burst below api.throttle.rate");
 
 export type StageConfig = z.infer<typeof StageConfigSchema>;
-export type DatabaseSettings = NonNullable<StageConfig["database"]>;
 
 /** What configures a stage from outside the code (documented in the README's Deploying section). */
 const Env = z.object({
@@ -112,7 +112,7 @@ const PRESETS: Record<StageKind, Preset> = {
   },
 };
 
-export function stageKind(stage: string): StageKind {
+function stageKind(stage: string): StageKind {
   return stage === "staging" || stage === "prod" ? stage : "local";
 }
 

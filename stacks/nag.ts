@@ -99,7 +99,7 @@ class AcceptKnownFindings implements IAspect {
       (entry) => entry.suppressions,
     );
     if (node instanceof lambda.CfnFunction && node.runtime === lambda.Runtime.NODEJS_22_X.name) {
-      suppressions.push({ id: "AwsSolutions-L1", reason: "nodejs22.x is the newest Node.js runtime SST v2 builds for, and the project's pinned runtime." });
+      suppressions.push({ id: "AwsSolutions-L1", reason: "nodejs22.x is a supported Lambda LTS runtime: SST pins it for its own handlers, the project for its functions." });
     }
     if (node instanceof iam.CfnRole) {
       suppressions.push({

@@ -25,9 +25,6 @@ export function Web({ stack, app }: StackContext) {
     removalPolicy: config.removal,
     autoDeleteObjects: config.removal === RemovalPolicy.DESTROY,
   });
-  NagSuppressions.addResourceSuppressions(logs, [
-    { id: "AwsSolutions-S1", reason: "This bucket receives the access logs; logging its own access would log the logging." },
-  ]);
   // Built from the repository on every deploy, so nothing in it is worth keeping.
   const files = new s3.Bucket(stack, "Files", {
     ...PRIVATE_BUCKET,

@@ -10,14 +10,17 @@ import type { NagFinding } from "../stacks/nag";
 process.env.NODE_ENV = "test";
 process.env.SST_TELEMETRY_DISABLED = "1";
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = "1";
-const { STAGES, synthesizeStage } = await import("../stacks/synth");
+const { STAGES, SYNTH_ENV, synthesizeStage } = await import("../stacks/synth");
+const { ACCOUNT_STAGE } = await import("../stacks/account/settings");
+// The account stage trusts one repository: GitHub Actions names it; elsewhere a documentation example stands in.
+const ACCOUNT_ENV = { ...SYNTH_ENV, GITHUB_REPOSITORY: process.env.GITHUB_REPOSITORY || "acme/data-api" };
 
 const line = (finding: NagFinding) => `${finding.rule} ${finding.path}\n      ${finding.reason ?? finding.info}`;
 
 let failed = false;
-for (const stage of STAGES) {
+for (const stage of [...STAGES, ACCOUNT_STAGE]) {
   try {
-    const result = await synthesizeStage(stage);
+    const result = await synthesizeStage(stage, stage === ACCOUNT_STAGE ? ACCOUNT_ENV : SYNTH_ENV);
     const dir = join(".sst/synth", stage);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });

@@ -1,4 +1,6 @@
 import type { App } from "sst/constructs";
+import { Account } from "./Account";
+import { ACCOUNT_STAGE, accountSettings, provideAccountSettings } from "./account/settings";
 import { Api } from "./Api";
 import { provideStageConfig, resolveStageConfig } from "./config";
 import { Database } from "./Database";
@@ -8,6 +10,13 @@ import { Web } from "./Web";
 
 /** The whole app for `app.stage`, configured from `env`; sst.config.ts and the offline synth both build it here. */
 export function addStacks(app: App, env: Record<string, string | undefined>): void {
+  // The account stage is not an app stage: it holds only what an account needs once (CI's role, the audit trail).
+  if (app.stage === ACCOUNT_STAGE) {
+    provideAccountSettings(app, accountSettings(env));
+    app.stack(Account);
+    acceptKnownFindings(app);
+    return;
+  }
   const config = resolveStageConfig(app.stage, env);
   provideStageConfig(app, config);
   app.setDefaultFunctionProps({

@@ -70,6 +70,11 @@ describe.skipIf(!process.env.DATABASE_URL)("the migration handler", () => {
     expect(await verifier()).toBe(before);
   });
 
+  it("fails, and so fails the deploy, when the migrations cannot be read", async () => {
+    vi.stubEnv("MIGRATIONS_DIR", "/nonexistent");
+    await expect(handler()).rejects.toThrow(/_journal.json/);
+  });
+
   it("fails the deploy when the secret holds no password", async () => {
     secret = { username: APP_ROLE };
     vi.stubEnv("APP_ROLE_SECRET_ARN", SECRET_ARN);
@@ -84,11 +89,5 @@ describe("the migration handler, whatever the database", () => {
     vi.stubEnv("DATABASE_URL", "");
     vi.stubEnv("DB_HOST", "");
     await expect(handler()).rejects.toThrow(/needs DB_HOST or DATABASE_URL/);
-  });
-
-  it("fails, and so fails the deploy, when the migrations cannot be read", async () => {
-    vi.stubEnv("DATABASE_URL", "postgres://postgres@127.0.0.1:1/none");
-    vi.stubEnv("MIGRATIONS_DIR", "/nonexistent");
-    await expect(handler()).rejects.toThrow();
   });
 });

@@ -7,7 +7,7 @@ import { databaseConfigFromEnv } from "@data-api/core/db/config";
 import { openPostgres } from "@data-api/core/db/postgres";
 import { sql } from "drizzle-orm";
 import { paths } from "../packages/functions/src/paths";
-import { httpApiEvent, lambdaContext } from "../packages/functions/test/support/lambda";
+import { httpApiEvent, lambdaContext } from "../packages/functions/test/support/events";
 import { bundleLikeSst, type Bundle } from "./sst-bundle";
 
 // Cold-start budget of the API function (issue 5): module initialisation plus the first GET /data, in fresh
@@ -49,7 +49,7 @@ function coldStart(bundle: Bundle, env: NodeJS.ProcessEnv): Promise<Sample> {
     child.once("exit", (code) => {
       if (code !== 0) reject(new Error(`${bundle.file} exited with ${code}`));
     });
-    child.send({ event: httpApiEvent({ method: "GET", url: "/data" }), context: lambdaContext() });
+    child.send({ event: httpApiEvent({ method: "GET", path: "/data" }), context: lambdaContext() });
   });
 }
 

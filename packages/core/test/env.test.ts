@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { databaseConfigFromEnv } from "../src/db/config";
 import { EnvReader } from "../src/env";
 
 describe("EnvReader", () => {
@@ -36,39 +35,5 @@ describe("EnvReader", () => {
         'POOL must be an integer from 1 to 100, not "0"; RATIO must be an integer from 1 to 100, not "1.5"; ' +
         'SSL must be one of disable, require, not "maybe"; IAM must be one of true, false, 1, 0, not "yes"',
     );
-  });
-});
-
-describe("databaseConfigFromEnv", () => {
-  it("uses embedded PGlite when no server is named", () => {
-    expect(databaseConfigFromEnv({}, "/tmp/pglite")).toEqual({ driver: "pglite", dataDir: "/tmp/pglite" });
-  });
-
-  it("reads a PostgreSQL URL with the pool and timeout defaults", () => {
-    expect(databaseConfigFromEnv({ DATABASE_URL: "postgres://app@db:5432/app" })).toEqual({
-      driver: "postgres",
-      url: "postgres://app@db:5432/app",
-      host: undefined,
-      port: 5432,
-      database: "postgres",
-      user: "postgres",
-      iamAuth: false,
-      region: undefined,
-      ssl: "disable",
-      maxConnections: 10,
-      connectTimeoutSeconds: 5,
-    });
-  });
-
-  it("verifies TLS for IAM authentication unless told otherwise", () => {
-    const iam = { DB_HOST: "proxy.example", DB_IAM_AUTH: "true", AWS_REGION: "eu-west-1" };
-
-    expect(databaseConfigFromEnv(iam)).toMatchObject({ host: "proxy.example", iamAuth: true, ssl: "verify-full" });
-    expect(databaseConfigFromEnv({ ...iam, DATABASE_SSL: "require" })).toMatchObject({ ssl: "require" });
-  });
-
-  it("refuses IAM authentication with a URL, and wrong values even when PGlite would be used", () => {
-    expect(() => databaseConfigFromEnv({ DATABASE_URL: "postgres://db/app", DB_IAM_AUTH: "1" })).toThrow(/DB_IAM_AUTH needs DB_HOST/);
-    expect(() => databaseConfigFromEnv({ DATABASE_POOL_MAX: "500" })).toThrow(/DATABASE_POOL_MAX must be an integer from 1 to 100/);
   });
 });

@@ -22,8 +22,8 @@ if (existsSync(paths.webDist)) {
 }
 
 const server = serve({ fetch: app.fetch, port }, (info) => {
-  console.log(`data-api listening on http://localhost:${info.port}`);
   console.log(`database: ${database.description}`);
+  console.log(`data-api listening on http://localhost:${info.port}`);
 });
 
 let stopping = false;

@@ -1,30 +1,33 @@
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
+import type { Database } from "@data-api/core/db/database";
 import { openPostgres } from "@data-api/core/db/postgres";
 import { sql } from "drizzle-orm";
 import { handle } from "hono/aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { openTestDatabase, type TestDatabase } from "../../core/test/support/database";
 import { createApp } from "../src/app";
-import type { Database } from "@data-api/core/db/database";
 import { terminalTelemetry } from "../src/observability/terminal";
 import { cloudTelemetry, METRICS_NAMESPACE, SERVICE, type Telemetry } from "../src/observability/telemetry";
-import { openTestDatabase, type TestDatabase } from "./support/database";
-import { httpApiEvent, lambdaContext, type HttpApiHandler, type HttpRequest } from "./support/lambda";
+import { invoke, lambdaContext, type EventInput } from "./support/events";
 import { captureOutput, type EmfDocument } from "./support/output";
 
 const settings = { stage: "test", version: "1.2.3", healthTimeoutMs: 2_000 };
+
+const json = (body: unknown) => ({
+  headers: { "content-type": "application/json" },
+  body: typeof body === "string" ? body : JSON.stringify(body),
+});
 
 /** A fresh Lambda execution environment running the API: its first invocation is a cold start. */
 function lambdaFunction(db: Database) {
   // Set by Lambda in on-demand environments; Powertools reports cold starts only there.
   vi.stubEnv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-  // hono types an event's `body` as always present; API Gateway leaves it out when a request has none.
-  const handler = handle(createApp({ db, ...settings, telemetry: cloudTelemetry(settings) })) as HttpApiHandler;
-  return async (request: HttpRequest) => {
-    const event = httpApiEvent(request);
-    const context = lambdaContext();
-    const output = await captureOutput(() => handler(event, context));
-    const response = output.result;
-    return { event, context, response, body: JSON.parse(response.body ?? "") as unknown, ...output };
+  const handler = handle(createApp({ db, ...settings, telemetry: cloudTelemetry(settings) }));
+  return async (request: EventInput) => {
+    const requestId = `${randomUUID().slice(0, 15)}=`;
+    const output = await captureOutput(() => invoke(handler, { requestId, ...request }));
+    return { requestId, response: output.result, body: JSON.parse(output.result.body) as unknown, ...output };
   };
 }
 
@@ -64,8 +67,9 @@ beforeEach(async () => {
 
 describe("each request on Lambda", () => {
   it("writes one JSON log line with the request, its ids, the cold start flag, stage and version", async () => {
-    const invoke = lambdaFunction(database.db);
-    const { event, context, response, logs } = await invoke({ method: "GET", url: "/data?limit=5" });
+    const call = lambdaFunction(database.db);
+    const { requestId, response, logs } = await call({ method: "GET", path: "/data", query: "limit=5" });
+    const context = lambdaContext();
 
     expect(response.statusCode).toBe(200);
     expect(logs).toHaveLength(1);
@@ -78,8 +82,8 @@ describe("each request on Lambda", () => {
       route: "/data",
       path: "/data",
       status: 200,
-      request_id: event.requestContext.requestId,
-      correlation_id: event.requestContext.requestId,
+      request_id: requestId,
+      correlation_id: requestId,
       cold_start: true,
       function_request_id: context.awsRequestId,
       function_name: context.functionName,
@@ -89,49 +93,50 @@ describe("each request on Lambda", () => {
     expect(line?.latency_ms).toEqual(expect.any(Number));
     expect(line?.latency_ms).toBeGreaterThanOrEqual(0);
     expect(Date.parse(String(line?.timestamp))).not.toBeNaN();
-    expect(response.headers?.["x-correlation-id"]).toBe(event.requestContext.requestId);
+    expect(response.headers["x-correlation-id"]).toBe(requestId);
   });
 
   it("flags and counts only the first invocation of an environment as a cold start", async () => {
-    const invoke = lambdaFunction(database.db);
-    const first = await invoke({ method: "GET", url: "/data" });
-    const second = await invoke({ method: "GET", url: "/data" });
+    const call = lambdaFunction(database.db);
+    const first = await call({ method: "GET", path: "/data" });
+    const second = await call({ method: "GET", path: "/data" });
 
     expect(first.logs[0]?.cold_start).toBe(true);
+    expect(first.metrics).toHaveLength(1);
     expect(metricValues(first.metrics)).toEqual({ ColdStart: 1 });
     expect(second.logs[0]?.cold_start).toBe(false);
     expect(second.metrics).toEqual([]);
   });
 
   it("carries the caller's correlation id into the log and back in the response", async () => {
-    const invoke = lambdaFunction(database.db);
-    const { logs, response } = await invoke({
+    const call = lambdaFunction(database.db);
+    const { logs, response } = await call({
       method: "GET",
-      url: "/data",
-      headers: { "X-Correlation-Id": "checkout-7f3a:step=2" },
+      path: "/data",
+      headers: { "x-correlation-id": "checkout-7f3a:step=2" },
     });
 
     expect(logs[0]?.correlation_id).toBe("checkout-7f3a:step=2");
-    expect(response.headers?.["x-correlation-id"]).toBe("checkout-7f3a:step=2");
+    expect(response.headers["x-correlation-id"]).toBe("checkout-7f3a:step=2");
   });
 
   it("replaces a correlation id that could corrupt logs or headers with the request id", async () => {
-    const invoke = lambdaFunction(database.db);
-    const { event, logs, response } = await invoke({
+    const call = lambdaFunction(database.db);
+    const { requestId, logs, response } = await call({
       method: "GET",
-      url: "/data",
+      path: "/data",
       headers: { "x-correlation-id": `"}\u2028${"x".repeat(200)}` },
     });
 
-    expect(logs[0]?.correlation_id).toBe(event.requestContext.requestId);
-    expect(response.headers?.["x-correlation-id"]).toBe(event.requestContext.requestId);
+    expect(logs[0]?.correlation_id).toBe(requestId);
+    expect(response.headers["x-correlation-id"]).toBe(requestId);
   });
 
   it("logs the route pattern beside the path, and no route when none matched", async () => {
-    const invoke = lambdaFunction(database.db);
-    const deleted = await invoke({ method: "DELETE", url: "/data/7" });
-    const unknown = await invoke({ method: "GET", url: "/nothing/here" });
-    const wrongMethod = await invoke({ method: "PUT", url: "/data" });
+    const call = lambdaFunction(database.db);
+    const deleted = await call({ method: "DELETE", path: "/data/7" });
+    const unknown = await call({ method: "GET", path: "/nothing/here" });
+    const wrongMethod = await call({ method: "PUT", path: "/data" });
 
     expect(deleted.logs[0]).toMatchObject({ route: "/data/:id", path: "/data/7", status: 404 });
     expect(unknown.logs[0]).toMatchObject({ path: "/nothing/here", status: 404 });
@@ -143,30 +148,30 @@ describe("each request on Lambda", () => {
 
 describe("business metrics", () => {
   it.each([
-    { outcome: "a created record", request: { method: "POST", url: "/data", body: { name: "alpha" } }, metric: "DataCreated" },
-    { outcome: "a duplicate name", request: { method: "POST", url: "/data", body: { name: "taken" } }, metric: "DuplicateRejected" },
-    { outcome: "an invalid name", request: { method: "POST", url: "/data", body: { name: " " } }, metric: "ValidationRejected" },
-    { outcome: "malformed JSON", request: { method: "POST", url: "/data", body: "{name:" }, metric: "ValidationRejected" },
+    { outcome: "a created record", request: { method: "POST", path: "/data", ...json({ name: "alpha" }) }, metric: "DataCreated" },
+    { outcome: "a duplicate name", request: { method: "POST", path: "/data", ...json({ name: "taken" }) }, metric: "DuplicateRejected" },
+    { outcome: "an invalid name", request: { method: "POST", path: "/data", ...json({ name: " " }) }, metric: "ValidationRejected" },
+    { outcome: "malformed JSON", request: { method: "POST", path: "/data", ...json("{name:") }, metric: "ValidationRejected" },
     {
       outcome: "a body that is not JSON",
-      request: { method: "POST", url: "/data", headers: { "content-type": "text/plain" }, body: "alpha" },
+      request: { method: "POST", path: "/data", headers: { "content-type": "text/plain" }, body: "alpha" },
       metric: "ValidationRejected",
     },
     {
       outcome: "a body over the size limit",
-      request: { method: "POST", url: "/data", body: { name: "x".repeat(70_000) } },
+      request: { method: "POST", path: "/data", ...json({ name: "x".repeat(70_000) }) },
       metric: "ValidationRejected",
     },
-    { outcome: "a bad query parameter", request: { method: "GET", url: "/data?limit=0" }, metric: "ValidationRejected" },
-    { outcome: "a deleted record", request: { method: "DELETE", url: "/data/1" }, metric: "DataDeleted" },
-  ] satisfies { outcome: string; request: HttpRequest; metric: string }[])(
+    { outcome: "a bad query parameter", request: { method: "GET", path: "/data", query: "limit=0" }, metric: "ValidationRejected" },
+    { outcome: "a deleted record", request: { method: "DELETE", path: "/data/1" }, metric: "DataDeleted" },
+  ] satisfies { outcome: string; request: EventInput; metric: string }[])(
     "counts $outcome as $metric in one EMF document flushed with the response",
     async ({ request, metric }) => {
       await database.db.execute(sql`insert into data (name) values ('taken')`);
-      const invoke = lambdaFunction(database.db);
-      await invoke({ method: "GET", url: "/health" }); // takes the cold start out of the way
+      const call = lambdaFunction(database.db);
+      await call({ method: "GET", path: "/health" }); // takes the cold start out of the way
 
-      const { metrics } = await invoke(request);
+      const { metrics } = await call(request);
 
       expect(metrics).toHaveLength(1);
       expect(metricValues(metrics)).toEqual({ [metric]: 1 });
@@ -174,34 +179,43 @@ describe("business metrics", () => {
   );
 
   it.each([
-    { outcome: "a listing", request: { method: "GET", url: "/data" } },
-    { outcome: "a missing record", request: { method: "DELETE", url: "/data/99" } },
-    { outcome: "an unknown path", request: { method: "GET", url: "/missing" } },
-  ] satisfies { outcome: string; request: HttpRequest }[])("counts nothing for $outcome", async ({ request }) => {
-    const invoke = lambdaFunction(database.db);
-    await invoke({ method: "GET", url: "/health" });
+    { outcome: "a listing", request: { method: "GET", path: "/data" } },
+    { outcome: "a missing record", request: { method: "DELETE", path: "/data/99" } },
+    { outcome: "an unknown path", request: { method: "GET", path: "/missing" } },
+  ] satisfies { outcome: string; request: EventInput }[])("counts nothing for $outcome", async ({ request }) => {
+    const call = lambdaFunction(database.db);
+    await call({ method: "GET", path: "/health" });
 
-    const { metrics, logs } = await invoke(request);
+    const { metrics, logs } = await call(request);
 
     expect(logs).toHaveLength(1);
     expect(metrics).toEqual([]);
+  });
+
+  it("counts the cold start and the outcome of the first invocation in the same document", async () => {
+    const call = lambdaFunction(database.db);
+
+    const { metrics } = await call({ method: "POST", path: "/data", ...json({ name: "first" }) });
+
+    expect(metrics).toHaveLength(1);
+    expect(metricValues(metrics)).toEqual({ ColdStart: 1, DataCreated: 1 });
   });
 });
 
 describe("a failing database", () => {
   it("logs the unexpected error with its stack, answers a bare 500, and still flushes DatabaseErrors", async () => {
-    const invoke = lambdaFunction(database.db);
-    await invoke({ method: "GET", url: "/health" });
+    const call = lambdaFunction(database.db);
+    await call({ method: "GET", path: "/health" });
     // Schema drift, as after a release that expects a table the database does not have.
     await database.db.execute(sql`alter table data rename to data_moved`);
     try {
-      const { event, response, body, logs, metrics } = await invoke({ method: "GET", url: "/data" });
+      const { requestId, response, body, logs, metrics } = await call({ method: "GET", path: "/data" });
 
       expect(response.statusCode).toBe(500);
-      expect(body).toEqual({ message: "Internal server error", requestId: event.requestContext.requestId });
+      expect(body).toEqual({ message: "Internal server error", requestId });
       expect(response.body).not.toMatch(/stack|at .*\.ts|relation/i);
       expect(logs).toHaveLength(1);
-      expect(logs[0]).toMatchObject({ level: "ERROR", status: 500, route: "/data", request_id: event.requestContext.requestId });
+      expect(logs[0]).toMatchObject({ level: "ERROR", status: 500, route: "/data", request_id: requestId });
       const error = logs[0]?.error as { message: string; stack: string; cause: { message: string } };
       expect(error.message).toMatch(/^Failed query: select/);
       expect(error.stack).toMatch(/\n\s+at /);
@@ -225,9 +239,9 @@ describe("a failing database", () => {
       connectTimeoutSeconds: 1,
     });
     try {
-      const invoke = lambdaFunction(unreachable.db);
-      const request = await invoke({ method: "GET", url: "/data" });
-      const health = await invoke({ method: "GET", url: "/health" });
+      const call = lambdaFunction(unreachable.db);
+      const request = await call({ method: "GET", path: "/data" });
+      const health = await call({ method: "GET", path: "/health" });
 
       expect(request.response.statusCode).toBe(503);
       expect(request.body).toEqual({ message: "Database unavailable" });

@@ -5,7 +5,7 @@ import type { Database } from "../db/database";
 import { guard, withDeadline } from "../db/unavailable";
 import { ConflictError, NotFoundError } from "../error";
 import { dataTable } from "./data.sql";
-import { parseCreateInput, parseId, parseListInput } from "./input";
+import { CreateInput, Id, ListInput, parse } from "./input";
 
 export interface Info {
   id: number;
@@ -22,7 +22,7 @@ const columns = { id: dataTable.id, name: dataTable.name };
 
 /** Keyset pagination by id: each page costs one index range scan, however deep it is. */
 export async function list(db: Database, input: Record<string, string | undefined>): Promise<Page> {
-  const { limit, after } = parseListInput(input);
+  const { limit, after } = parse(ListInput, input);
   const rows = await guard(() =>
     db
       .select(columns)
@@ -38,7 +38,7 @@ export async function list(db: Database, input: Record<string, string | undefine
 
 /** Inserts a name; the unique constraint, not a prior read, decides who wins a race. */
 export async function create(db: Database, input: unknown): Promise<Info> {
-  const { name } = parseCreateInput(input);
+  const { name } = parse(CreateInput, input);
   const [row] = await guard(() =>
     db.insert(dataTable).values({ name }).onConflictDoNothing({ target: dataTable.name }).returning(columns),
   );
@@ -47,7 +47,7 @@ export async function create(db: Database, input: unknown): Promise<Info> {
 }
 
 export async function remove(db: Database, id: string): Promise<void> {
-  const validId = parseId(id);
+  const validId = parse(Id, id, "id");
   const deleted = await guard(() =>
     db.delete(dataTable).where(eq(dataTable.id, validId)).returning({ id: dataTable.id }),
   );

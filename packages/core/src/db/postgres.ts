@@ -5,7 +5,7 @@ import type { PostgresConfig } from "./config";
 import type { Database, DatabaseHandle } from "./database";
 import { credentialsFromEnv, rdsAuthToken } from "./rds-token";
 
-function iamTokenSigner(config: PostgresConfig) {
+export function iamTokenSigner(config: PostgresConfig) {
   const { host, port, user, region } = config;
   if (!host || !region) throw new Error("IAM authentication needs DB_HOST and AWS_REGION");
   // Called for every new connection: a token lasts 15 minutes, a connection much longer.

@@ -1,4 +1,7 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { sql } from "drizzle-orm";
 import { DatabaseUnavailableError } from "../error";
+import type { Database } from "./database";
 
 // Network failures seen from postgres.js and Node's sockets.
 const NETWORK_CODES = new Set([
@@ -52,5 +55,22 @@ export async function withDeadline<T>(call: () => Promise<T>, timeoutMs: number)
     return await Promise.race([guard(call), deadline]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Resolves once the database answers `select 1`, retrying while it is unavailable: an RDS Proxy created in the same
+ * deploy accepts connections a few minutes after CloudFormation reports it. Gives up after `timeoutMs`.
+ */
+export async function waitForDatabase(db: Database, timeoutMs: number, intervalMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await guard(() => db.execute(sql`select 1`));
+      return;
+    } catch (error) {
+      if (!(error instanceof DatabaseUnavailableError) || Date.now() + intervalMs > deadline) throw error;
+    }
+    await sleep(intervalMs);
   }
 }

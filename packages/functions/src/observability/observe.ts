@@ -5,7 +5,7 @@ import type { AppEnv } from "../app";
 import { businessMetric } from "./business-metrics";
 import type { Telemetry } from "./telemetry";
 
-export const CORRELATION_HEADER = "x-correlation-id";
+const CORRELATION_HEADER = "x-correlation-id";
 // Anything else (too long, spaces, quotes) is replaced rather than written into logs and headers.
 const CORRELATION_ID = /^[\w.:/+=-]{1,128}$/;
 

@@ -8,7 +8,7 @@ const coloured = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, text: string) => (coloured ? `\x1b[${code}m${text}\x1b[0m` : text);
 const LEVEL_COLOURS: Record<string, number> = { ERROR: 31, CRITICAL: 31, WARN: 33, DEBUG: 90, TRACE: 90 };
 
-/** An error as the Powertools formatter serialises it. */
+/** What is logged as an error: an Error, its cause, or a Powertools-formatted copy of one. */
 interface FormattedError {
   message?: string;
   stack?: string | string[];

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { databaseConfigFromEnv } from "../src/db/config";
+
+describe("databaseConfigFromEnv", () => {
+  it("falls back to the embedded PGlite when no PostgreSQL is named", () => {
+    expect(databaseConfigFromEnv({}, "/tmp/db")).toEqual({ driver: "pglite", dataDir: "/tmp/db" });
+    expect(databaseConfigFromEnv({ DATABASE_URL: "  " })).toEqual({ driver: "pglite", dataDir: undefined });
+  });
+
+  it("uses DATABASE_URL with small, proxy-safe defaults", () => {
+    expect(databaseConfigFromEnv({ DATABASE_URL: "postgres://u@db:5432/app" })).toMatchObject({
+      driver: "postgres",
+      url: "postgres://u@db:5432/app",
+      ssl: "disable",
+      iamAuth: false,
+      maxConnections: 10,
+      connectTimeoutSeconds: 5,
+    });
+  });
+
+  it("reads discrete settings with IAM auth, which implies verified TLS", () => {
+    const config = databaseConfigFromEnv({
+      DB_HOST: "proxy.example",
+      DB_PORT: "5433",
+      DB_NAME: "app",
+      DB_USER: "app_user",
+      DB_IAM_AUTH: "true",
+      DATABASE_POOL_MAX: "1",
+      AWS_REGION: "eu-west-1",
+    });
+    expect(config).toEqual({
+      driver: "postgres",
+      url: undefined,
+      host: "proxy.example",
+      port: 5433,
+      database: "app",
+      user: "app_user",
+      iamAuth: true,
+      region: "eu-west-1",
+      ssl: "verify-full",
+      maxConnections: 1,
+      connectTimeoutSeconds: 5,
+    });
+  });
+
+  it("lets DATABASE_SSL choose the TLS mode", () => {
+    expect(databaseConfigFromEnv({ DATABASE_URL: "postgres://db/app", DATABASE_SSL: "require" })).toMatchObject({
+      ssl: "require",
+    });
+  });
+
+  it.each([
+    [{ DB_HOST: "h", DB_PORT: "99999" }, /DB_PORT/],
+    [{ DATABASE_URL: "postgres://db/app", DATABASE_SSL: "maybe" }, /DATABASE_SSL/],
+    [{ DATABASE_URL: "postgres://db/app", DATABASE_POOL_MAX: "0" }, /DATABASE_POOL_MAX/],
+    [{ DATABASE_URL: "postgres://db/app", DB_IAM_AUTH: "yes" }, /DB_IAM_AUTH/],
+    [{ DATABASE_URL: "postgres://db/app", DB_IAM_AUTH: "true" }, /DB_IAM_AUTH needs DB_HOST/],
+  ])("refuses %j", (env, message) => {
+    expect(() => databaseConfigFromEnv(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Data } from "../src/data/index";
+import { ConflictError, NotFoundError, ValidationError } from "../src/error";
+import { openTestDatabase, type TestDatabase } from "./support/database";
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(() => database.close());
+beforeEach(() => database.reset());
+
+describe("Data.create", () => {
+  it("stores the trimmed name and returns the row", async () => {
+    expect(await Data.create(database.db, { name: "  Ada " })).toEqual({ id: 1, name: "Ada" });
+    expect((await Data.list(database.db, {})).items).toEqual([{ id: 1, name: "Ada" }]);
+  });
+
+  it("refuses a name that exists, leaving the first row alone", async () => {
+    await Data.create(database.db, { name: "Ada" });
+    await expect(Data.create(database.db, { name: " Ada" })).rejects.toThrow(ConflictError);
+    expect((await Data.list(database.db, {})).items).toEqual([{ id: 1, name: "Ada" }]);
+  });
+
+  it("writes nothing for invalid input", async () => {
+    await expect(Data.create(database.db, { name: "" })).rejects.toThrow(ValidationError);
+    await expect(Data.create(database.db, {})).rejects.toThrow(ValidationError);
+    expect((await Data.list(database.db, {})).items).toEqual([]);
+  });
+
+  it("lets exactly one of 50 concurrent inserts of one name win", async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => Data.create(database.db, { name: "race" })),
+    );
+    const won = results.filter((result) => result.status === "fulfilled");
+    const lost = results.filter(
+      (result) => result.status === "rejected" && result.reason instanceof ConflictError,
+    );
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(49);
+    expect((await Data.list(database.db, {})).items).toHaveLength(1);
+  });
+});
+
+describe("Data.list", () => {
+  beforeEach(async () => {
+    for (const name of ["a", "b", "c", "d", "e"]) await Data.create(database.db, { name });
+  });
+
+  it("orders by id", async () => {
+    const { items, next } = await Data.list(database.db, {});
+    expect(items.map((row) => row.id)).toEqual([1, 2, 3, 4, 5]);
+    expect(next).toBeUndefined();
+  });
+
+  it("pages with limit and after until the last page", async () => {
+    const first = await Data.list(database.db, { limit: "2" });
+    expect(first).toEqual({ items: [{ id: 1, name: "a" }, { id: 2, name: "b" }], next: 2 });
+    const second = await Data.list(database.db, { limit: "2", after: String(first.next) });
+    expect(second).toEqual({ items: [{ id: 3, name: "c" }, { id: 4, name: "d" }], next: 4 });
+    const last = await Data.list(database.db, { limit: "2", after: String(second.next) });
+    expect(last).toEqual({ items: [{ id: 5, name: "e" }] });
+  });
+
+  it("gives no next cursor when the page is exactly full", async () => {
+    expect((await Data.list(database.db, { limit: "5" })).next).toBeUndefined();
+  });
+
+  it("skips deleted ids", async () => {
+    await Data.remove(database.db, "2");
+    const { items } = await Data.list(database.db, { after: "1", limit: "1" });
+    expect(items).toEqual([{ id: 3, name: "c" }]);
+  });
+});
+
+describe("Data.remove", () => {
+  it("deletes the row", async () => {
+    const { id } = await Data.create(database.db, { name: "gone" });
+    await Data.remove(database.db, String(id));
+    expect((await Data.list(database.db, {})).items).toEqual([]);
+  });
+
+  it("reports a missing id", async () => {
+    await expect(Data.remove(database.db, "12345")).rejects.toThrow(NotFoundError);
+  });
+
+  it("validates the id before touching the database", async () => {
+    await Data.create(database.db, { name: "kept" });
+    await expect(Data.remove(database.db, "99999999999999999999")).rejects.toThrow(ValidationError);
+    expect((await Data.list(database.db, {})).items).toHaveLength(1);
+  });
+});
+
+describe("Data.ping", () => {
+  it("resolves when the database answers", async () => {
+    await expect(Data.ping(database.db, 2_000)).resolves.toBeUndefined();
+  });
+});

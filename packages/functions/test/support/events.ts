@@ -1,0 +1,85 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import type { handle, LambdaEvent } from "hono/aws-lambda";
+
+export interface EventInput {
+  method: string;
+  path: string;
+  query?: string;
+  headers?: Record<string, string>;
+  cookies?: string[];
+  body?: string;
+  base64?: boolean;
+  pathParameters?: Record<string, string>;
+  requestId?: string;
+}
+
+/** An API Gateway HTTP API (payload format 2.0) event, as the $default stage of a real API sends it. */
+export function httpApiEvent(input: EventInput): APIGatewayProxyEventV2 {
+  const query = input.query ?? "";
+  const domainName = "abc123.execute-api.eu-west-1.amazonaws.com";
+  return {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath: input.path,
+    rawQueryString: query,
+    cookies: input.cookies,
+    headers: {
+      accept: "application/json",
+      host: domainName,
+      "user-agent": "vitest",
+      "x-forwarded-for": "198.51.100.7",
+      "x-forwarded-port": "443",
+      "x-forwarded-proto": "https",
+      ...(input.body === undefined ? {} : { "content-length": String(Buffer.byteLength(input.body)) }),
+      ...input.headers,
+    },
+    queryStringParameters: query ? Object.fromEntries(new URLSearchParams(query)) : undefined,
+    pathParameters: input.pathParameters,
+    requestContext: {
+      accountId: "123456789012",
+      apiId: "abc123",
+      domainName,
+      domainPrefix: "abc123",
+      http: {
+        method: input.method,
+        path: input.path,
+        protocol: "HTTP/1.1",
+        sourceIp: "198.51.100.7",
+        userAgent: "vitest",
+      },
+      requestId: input.requestId ?? "JKJaXmPLvHcESHA=",
+      routeKey: "$default",
+      stage: "$default",
+      time: "27/Nov/2026:09:00:00 +0000",
+      timeEpoch: 1_795_683_600_000,
+    },
+    body: input.body === undefined ? undefined : input.base64 ? Buffer.from(input.body).toString("base64") : input.body,
+    isBase64Encoded: input.base64 ?? false,
+  };
+}
+
+export function lambdaContext(): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: "data-api-test-api",
+    functionVersion: "$LATEST",
+    invokedFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:data-api-test-api",
+    memoryLimitInMB: "512",
+    awsRequestId: "8f0b6a8e-0c8a-4c51-9d6e-1b2f7f1f0e11",
+    logGroupName: "/aws/lambda/data-api-test-api",
+    logStreamName: "2026/11/27/[$LATEST]0123456789abcdef",
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+export type InvokeResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string>; body: string };
+
+/** Calls a Hono Lambda handler the way the Lambda runtime does for an HTTP API route. */
+export async function invoke(handler: ReturnType<typeof handle>, input: EventInput): Promise<InvokeResult> {
+  // hono types `body` as `string | null` where AWS omits it; the runtime object is the AWS one.
+  const result = await handler(httpApiEvent(input) as unknown as LambdaEvent, lambdaContext());
+  return result as InvokeResult;
+}

@@ -1,0 +1,135 @@
+import { nextCursor } from "./link";
+
+export interface Item {
+  id: number;
+  name: string;
+}
+
+export interface Page {
+  items: Item[];
+  /** The cursor of the following page, when the API says there is one. */
+  next?: number;
+}
+
+export interface Health {
+  status: string;
+  checks: { database: string };
+  version: string;
+  stage: string;
+}
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+/** The API answered with an error; `message` is its own words ("Data already exists"). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues: FieldIssue[] = [],
+    readonly requestId?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** No answer at all: the API is down or too slow, the network is gone, or the browser refused the call (CORS). */
+export class ApiUnreachableError extends Error {}
+
+export const PAGE_SIZE = 20;
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
+const isItem = (value: unknown): value is Item =>
+  isObject(value) && Number.isInteger(value.id) && typeof value.name === "string";
+const isIssue = (value: unknown): value is FieldIssue =>
+  isObject(value) && typeof value.field === "string" && typeof value.message === "string";
+const isHealth = (value: unknown): value is Health =>
+  isObject(value) &&
+  typeof value.status === "string" &&
+  isObject(value.checks) &&
+  typeof value.checks.database === "string" &&
+  typeof value.version === "string" &&
+  typeof value.stage === "string";
+
+async function jsonOf(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The error an answer stands for, also when a proxy in front of the API sends an HTML page instead of JSON. */
+function failure(response: Response, body: unknown): ApiError {
+  if (!isObject(body) || typeof body.message !== "string") {
+    return new ApiError(response.status, `The API answered ${response.status} ${response.statusText}`.trim());
+  }
+  const issues = Array.isArray(body.errors) ? body.errors.filter(isIssue) : [];
+  const requestId = typeof body.requestId === "string" ? body.requestId : undefined;
+  return new ApiError(response.status, body.message, issues, requestId);
+}
+
+function expect<T>(body: unknown, valid: (body: unknown) => body is T, response: Response): T {
+  if (valid(body)) return body;
+  throw new ApiError(response.status, "The API answered in an unexpected shape");
+}
+
+/** A typed client of the data API at `baseUrl` ("" for the page's own origin). */
+export function createApi(baseUrl: string, { timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+  async function call(path: string, init: RequestInit = {}): Promise<Response> {
+    try {
+      return await fetch(`${baseUrl}${path}`, {
+        ...init,
+        headers: { accept: "application/json", ...init.headers },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new ApiUnreachableError(`No answer from the API at ${baseUrl || "this site"}`, { cause: error });
+    }
+  }
+
+  async function succeeded(response: Response): Promise<unknown> {
+    const body = await jsonOf(response);
+    if (!response.ok) throw failure(response, body);
+    return body;
+  }
+
+  return {
+    async list(after?: number, limit = PAGE_SIZE): Promise<Page> {
+      const query = new URLSearchParams({ limit: String(limit) });
+      if (after !== undefined) query.set("after", String(after));
+      const response = await call(`/data?${query}`);
+      const body = await succeeded(response);
+      const items = expect(body, (value): value is Item[] => Array.isArray(value) && value.every(isItem), response);
+      return { items, next: nextCursor(response.headers.get("link")) };
+    },
+
+    async add(name: string): Promise<Item> {
+      const response = await call("/data", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name }),
+      });
+      const body = expect(await succeeded(response), isItem, response);
+      return { id: body.id, name: body.name };
+    },
+
+    async remove(id: number): Promise<void> {
+      await succeeded(await call(`/data/${id}`, { method: "DELETE" }));
+    },
+
+    /** The health report; a 503 still carries one (the database is down, the API is not). */
+    async health(): Promise<Health> {
+      const response = await call("/health");
+      const body = await jsonOf(response);
+      if (response.status === 503 && isHealth(body)) return body;
+      if (!response.ok) throw failure(response, body);
+      return expect(body, isHealth, response);
+    },
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

@@ -1,0 +1,178 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Match } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { HOSTED_ZONE_ID, SYNTH_ENV, synthesizeStage } from "./synth";
+import { synthesized, type Synthesized } from "./testing";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation JSON
+type Resource = { Type: string; Properties: any };
+
+const EXPECTED = {
+  local: { domain: undefined, origin: "http://localhost:5173", throttle: [20, 40], retention: 7 },
+  staging: { domain: "api.staging.example.com", origin: "https://staging.example.com", throttle: [50, 100], retention: 14 },
+  prod: { domain: "api.example.com", origin: "https://example.com", throttle: [200, 400], retention: 90 },
+} as const;
+
+const stages: Record<string, Synthesized> = {};
+beforeAll(async () => {
+  for (const stage of Object.keys(EXPECTED)) stages[stage] = await synthesized(stage);
+});
+const api = (stage: string) => stages[stage]!.template("Api");
+
+function apiFunction(stage: string): Resource {
+  const functions = Object.values(
+    api(stage).findResources("AWS::Lambda::Function", { Properties: { Handler: "packages/functions/src/api.handler" } }),
+  ) as Resource[];
+  expect(functions).toHaveLength(1);
+  return functions[0]!;
+}
+
+describe.each(Object.entries(EXPECTED))("the %s API", (stage, expected) => {
+  it("runs the Hono handler on nodejs22.x, arm64, with the stage's memory and timeout, untraced", () => {
+    expect(apiFunction(stage).Properties).toMatchObject({
+      Runtime: "nodejs22.x",
+      Architectures: ["arm64"],
+      MemorySize: 1024,
+      Timeout: 10,
+      LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/^ApiFunctionLogs/) } },
+    });
+    expect(apiFunction(stage).Properties.TracingConfig).toBeUndefined();
+    api(stage).hasResourceProperties("AWS::Logs::LogGroup", { RetentionInDays: expected.retention });
+  });
+
+  it("ships a minified ES module with its source map, and turns source maps on", () => {
+    const bundle = join(stages[stage]!.bundles["Api/ApiFunction"]!, "packages/functions/src");
+    const code = readFileSync(join(bundle, "api.mjs"), "utf8");
+    expect(code).toMatch(/^import /m);
+    expect(code).not.toMatch(/module\.exports/);
+    // Minified code runs to thousands of characters a line; esbuild's readable output averages under a hundred.
+    expect(code.length / code.split("\n").length).toBeGreaterThan(1000);
+    expect(existsSync(join(bundle, "api.mjs.map"))).toBe(true);
+    expect(apiFunction(stage).Properties.Environment.Variables.NODE_OPTIONS).toBe("--enable-source-maps");
+  });
+
+  it("tells the function its stage and keeps one connection per execution environment", () => {
+    expect(apiFunction(stage).Properties.Environment.Variables).toMatchObject({ STAGE: stage, DATABASE_POOL_MAX: "1" });
+  });
+
+  it("throttles the stage", () => {
+    const [rate, burst] = expected.throttle;
+    api(stage).hasResourceProperties("AWS::ApiGatewayV2::Stage", {
+      StageName: "$default",
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst }),
+    });
+  });
+
+  it("writes one JSON access log line per request with its id, status, latency and integration error", () => {
+    const [stageResource] = Object.values(api(stage).findResources("AWS::ApiGatewayV2::Stage")) as Resource[];
+    const settings = stageResource!.Properties.AccessLogSettings;
+    expect(JSON.parse(settings.Format)).toMatchObject({
+      requestId: "$context.requestId",
+      status: "$context.status",
+      latencyMs: "$context.responseLatency",
+      integrationError: "$context.integrationErrorMessage",
+    });
+    expect(settings.DestinationArn).toEqual({ "Fn::GetAtt": [expect.stringMatching(/^AccessLogs/), "Arn"] });
+  });
+
+  it("allows the web origin only, for the methods the page uses, and lets it read the paging Link", () => {
+    api(stage).hasResourceProperties("AWS::ApiGatewayV2::Api", {
+      ProtocolType: "HTTP",
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: [expected.origin],
+        AllowMethods: ["GET", "POST", "DELETE"],
+        ExposeHeaders: Match.arrayWith(["link"]),
+      }),
+    });
+  });
+
+  it("routes every request to the function", () => {
+    api(stage).hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: "$default" });
+    api(stage).hasResourceProperties("AWS::ApiGatewayV2::Integration", {
+      IntegrationType: "AWS_PROXY",
+      IntegrationUri: { "Fn::GetAtt": [Match.stringLikeRegexp("^ApiFunction"), "Arn"] },
+    });
+  });
+
+  it("outputs the API URL, and the custom domain URL where there is one", () => {
+    const outputs = api(stage).findOutputs("*");
+    expect(outputs.ApiUrl).toBeDefined();
+    expect(outputs.ApiCustomDomainUrl?.Value).toBe(expected.domain && `https://${expected.domain}`);
+  });
+});
+
+describe.each(["staging", "prod"] as const)("the %s API", (stage) => {
+  const domain = EXPECTED[stage].domain;
+
+  it(`answers on ${domain} with a DNS-validated ACM certificate and alias records in the hosted zone`, () => {
+    const [certificateId] = Object.keys(
+      api(stage).findResources("AWS::CertificateManager::Certificate", {
+        Properties: {
+          DomainName: domain,
+          ValidationMethod: "DNS",
+          DomainValidationOptions: [{ DomainName: domain, HostedZoneId: HOSTED_ZONE_ID }],
+        },
+      }),
+    );
+    expect(certificateId).toBeDefined();
+    api(stage).hasResourceProperties("AWS::ApiGatewayV2::DomainName", {
+      DomainName: domain,
+      DomainNameConfigurations: [Match.objectLike({ CertificateArn: { Ref: certificateId } })],
+    });
+    api(stage).hasResourceProperties("AWS::ApiGatewayV2::ApiMapping", { Stage: "$default" });
+    for (const type of ["A", "AAAA"]) {
+      api(stage).hasResourceProperties("AWS::Route53::RecordSet", { Name: `${domain}.`, Type: type, HostedZoneId: HOSTED_ZONE_ID });
+    }
+  });
+
+  it("puts the function in the isolated subnets, in the security group the proxy admits", () => {
+    expect(apiFunction(stage).Properties.VpcConfig).toEqual({
+      SubnetIds: [
+        { "Fn::ImportValue": expect.stringMatching(/Network:ExportsOutputRefVpcisolatedSubnet1/) },
+        { "Fn::ImportValue": expect.stringMatching(/Network:ExportsOutputRefVpcisolatedSubnet2/) },
+      ],
+      SecurityGroupIds: [{ "Fn::ImportValue": expect.stringMatching(/Database:ExportsOutputFnGetAttClientSecurityGroup/) }],
+    });
+  });
+
+  it("connects to the proxy as the application role with an IAM token, and holds no secret", () => {
+    const variables = apiFunction(stage).Properties.Environment.Variables;
+    expect(variables).toMatchObject({
+      DB_HOST: { "Fn::ImportValue": expect.stringMatching(/Database:ExportsOutputFnGetAttProxy.*Endpoint/) },
+      DB_PORT: "5432",
+      DB_NAME: "data_api",
+      DB_USER: "data_api",
+      DB_IAM_AUTH: "true",
+    });
+    expect(variables.DATABASE_URL).toBeUndefined();
+    expect(JSON.stringify(variables)).not.toMatch(/resolve:secretsmanager|PASSWORD|SECRET/i);
+  });
+
+  it("may rds-db:connect as the application role and do nothing else", () => {
+    const policies = Object.values(api(stage).findResources("AWS::IAM::Policy", { Properties: { PolicyName: Match.stringLikeRegexp("^ApiFunction") } })) as Resource[];
+    expect(policies).toHaveLength(1);
+    const [statement, ...others] = policies[0]!.Properties.PolicyDocument.Statement;
+    expect(others).toEqual([]);
+    expect(statement.Action).toBe("rds-db:connect");
+    expect(JSON.stringify(statement.Resource)).toMatch(/dbuser:.*\/data_api"\]\]\}$/);
+  });
+});
+
+describe("the local API", () => {
+  it("has no custom domain, no VPC and no database endpoint", () => {
+    for (const type of ["AWS::ApiGatewayV2::DomainName", "AWS::CertificateManager::Certificate", "AWS::Route53::RecordSet"]) {
+      api("local").resourceCountIs(type, 0);
+    }
+    expect(apiFunction("local").Properties.VpcConfig).toBeUndefined();
+    expect(apiFunction("local").Properties.Environment.Variables.DB_HOST).toBeUndefined();
+  });
+
+  it("hands the developer's DATABASE_URL to the function that `sst dev` runs locally", async () => {
+    const url = "postgres://me@127.0.0.1:5432/mine";
+    const local = await synthesizeStage("local", { ...SYNTH_ENV, DATABASE_URL: url });
+    const template = local.stacks.find((stack) => stack.id === "Api")!.template;
+    const fn = Object.values<Resource>(template.Resources).find((resource) => resource.Properties?.Handler === "packages/functions/src/api.handler");
+    expect(fn!.Properties.Environment.Variables.DATABASE_URL).toBe(url);
+  });
+});

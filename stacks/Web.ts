@@ -1,0 +1,66 @@
+import { relative, resolve } from "node:path";
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import { NagSuppressions } from "cdk-nag";
+import { StaticSite, use, type StackContext } from "sst/constructs";
+import { Api } from "./Api";
+import { useStageConfig } from "./config";
+
+const PRIVATE_BUCKET = {
+  encryption: s3.BucketEncryption.S3_MANAGED,
+  enforceSSL: true,
+  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+} satisfies s3.BucketProps;
+
+/** The Vite page on S3 + CloudFront, built with the API's URL. */
+export function Web({ stack, app }: StackContext) {
+  const config = useStageConfig(app);
+  const api = use(Api);
+  // Server access logs of the site bucket and CloudFront's standard logs (which CloudFront writes with ACLs).
+  const logs = new s3.Bucket(stack, "AccessLogs", {
+    ...PRIVATE_BUCKET,
+    objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+    lifecycleRules: [{ expiration: Duration.days(config.logRetention) }],
+    removalPolicy: config.removal,
+    autoDeleteObjects: config.removal === RemovalPolicy.DESTROY,
+  });
+  // Built from the repository on every deploy, so nothing in it is worth keeping.
+  const files = new s3.Bucket(stack, "Files", {
+    ...PRIVATE_BUCKET,
+    serverAccessLogsBucket: logs,
+    serverAccessLogsPrefix: "site/",
+    removalPolicy: RemovalPolicy.DESTROY,
+    autoDeleteObjects: true,
+  });
+  const site = new StaticSite(stack, "Site", {
+    ...config.site,
+    environment: { VITE_API_URL: api.url },
+    // SST writes Vite typings for `environment`; keep them out of the web package's sources.
+    vite: { types: relative(resolve(config.site.path), resolve(".sst/types/web-env.d.ts")) },
+    customDomain: config.domain && { domainName: config.domain.web, hostedZone: config.domain.zone },
+    cdk: {
+      bucket: files,
+      distribution: {
+        enableLogging: true,
+        logBucket: logs,
+        logFilePrefix: "cdn/",
+        // Origin access control: CloudFront signs its requests and the bucket policy admits only this distribution.
+        defaultBehavior: { origin: S3BucketOrigin.withOriginAccessControl(files) },
+      },
+    },
+  });
+  NagSuppressions.addResourceSuppressions(
+    site,
+    [
+      { id: "AwsSolutions-CFR1", reason: "The page is public for every country, like the API it calls." },
+      { id: "AwsSolutions-CFR2", reason: "The distribution serves static files only; the API it calls is throttled at API Gateway." },
+      ...(config.domain
+        ? []
+        : [{ id: "AwsSolutions-CFR4", reason: "Without a custom domain CloudFront's default certificate is used, whose TLS policy cannot be chosen." }]),
+    ],
+    true,
+  );
+  stack.addOutputs({ WebUrl: site.customDomainUrl ?? site.url });
+  return { site };
+}

@@ -1,0 +1,88 @@
+import { RemovalPolicy } from "aws-cdk-lib";
+import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { App } from "sst/constructs";
+import { describe, expect, it } from "vitest";
+import { appSettings, resolveStageConfig, useStageConfig } from "./config";
+
+const DOMAIN = { DATA_API_DOMAIN: "example.com" };
+
+describe("resolveStageConfig", () => {
+  it("gives prod the apex web domain, a Multi-AZ database kept on removal and a canary deploy", () => {
+    const prod = resolveStageConfig("prod", DOMAIN);
+    expect(prod.domain).toEqual({ zone: "example.com", web: "example.com", api: "api.example.com" });
+    expect(prod.webOrigin).toBe("https://example.com");
+    expect(prod.database).toMatchObject({
+      multiAz: true,
+      backupRetentionDays: 30,
+      deletionProtection: true,
+      removal: RemovalPolicy.SNAPSHOT,
+    });
+    expect(prod.removal).toBe(RemovalPolicy.RETAIN);
+    expect(prod.deployStrategy).toBe("canary");
+  });
+
+  it("gives staging its subdomain and a single-AZ database removed with the stage", () => {
+    const staging = resolveStageConfig("staging", DOMAIN);
+    expect(staging.domain).toEqual({ zone: "example.com", web: "staging.example.com", api: "api.staging.example.com" });
+    expect(staging.database).toMatchObject({
+      multiAz: false,
+      backupRetentionDays: 7,
+      deletionProtection: false,
+      removal: RemovalPolicy.DESTROY,
+    });
+    expect(staging.deployStrategy).toBe("all-at-once");
+  });
+
+  it("treats any other stage name as a personal stage like local: no domain, no database, the developer's DATABASE_URL", () => {
+    const url = "postgres://me@127.0.0.1:5432/mine";
+    for (const stage of ["local", "alice"]) {
+      const config = resolveStageConfig(stage, { DATABASE_URL: url });
+      expect(config.domain).toBeUndefined();
+      expect(config.database).toBeUndefined();
+      expect(config.developerDatabaseUrl).toBe(url);
+      expect(config.webOrigin).toBe("http://localhost:5173");
+      expect(config.logRetention).toBe(RetentionDays.ONE_WEEK);
+    }
+  });
+
+  it("never hands the developer's DATABASE_URL to a stage with its own database", () => {
+    expect(resolveStageConfig("staging", { ...DOMAIN, DATABASE_URL: "postgres://me@127.0.0.1/x" }).developerDatabaseUrl).toBeUndefined();
+  });
+
+  it("takes the hosted zone from DATA_API_HOSTED_ZONE when the domain is a subdomain of it", () => {
+    const config = resolveStageConfig("staging", { DATA_API_DOMAIN: "data.example.org", DATA_API_HOSTED_ZONE: "example.org" });
+    expect(config.domain).toEqual({ zone: "example.org", web: "staging.data.example.org", api: "api.staging.data.example.org" });
+  });
+
+  it("builds the web package on deploy, or takes a built folder from DATA_API_WEB_DIST", () => {
+    expect(resolveStageConfig("prod", DOMAIN).site).toEqual({ path: "packages/web", buildCommand: "npm run build", buildOutput: "dist" });
+    expect(resolveStageConfig("prod", { ...DOMAIN, DATA_API_WEB_DIST: "/tmp/site" }).site).toEqual({ path: "/tmp/site" });
+  });
+
+  it("passes the alarm e-mail through", () => {
+    expect(resolveStageConfig("prod", { ...DOMAIN, DATA_API_ALARM_EMAIL: "ops@example.com" }).alarmEmail).toBe("ops@example.com");
+  });
+
+  it.each([
+    ["staging", {}, /Stage "staging" serves a custom domain: set DATA_API_DOMAIN/],
+    ["prod", { DATA_API_DOMAIN: "Example.com" }, /DATA_API_DOMAIN must be a lower-case DNS name/],
+    ["prod", { DATA_API_DOMAIN: "example.com", DATA_API_HOSTED_ZONE: "example.org" }, /example.com is not inside the hosted zone example.org/],
+    ["prod", { DATA_API_DOMAIN: "example.com", DATA_API_ALARM_EMAIL: "ops" }, /DATA_API_ALARM_EMAIL/],
+    ["local", { DATA_API_REGION: "mars" }, /DATA_API_REGION must be an AWS region/],
+  ])("rejects stage %s with %o before any stack is built", (stage, env, message) => {
+    expect(() => resolveStageConfig(stage, env)).toThrow(message);
+  });
+});
+
+describe("appSettings", () => {
+  it("names the app and takes the region from DATA_API_REGION, eu-west-1 by default", () => {
+    expect(appSettings({})).toEqual({ name: "data-api", region: "eu-west-1" });
+    expect(appSettings({ DATA_API_REGION: "us-east-2" }).region).toBe("us-east-2");
+  });
+});
+
+describe("useStageConfig", () => {
+  it("refuses an app whose stacks were not built through addStacks", () => {
+    expect(() => useStageConfig({} as App)).toThrow(/No stage config/);
+  });
+});

@@ -1,0 +1,177 @@
+import { RemovalPolicy } from "aws-cdk-lib";
+import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { App } from "sst/constructs";
+// The root resolves "zod" to SST's zod 3; its v4 entry point is the API core uses.
+import { z } from "zod/v4";
+
+/** The stages with settings of their own; any other name is a personal stage that behaves like `local`. */
+type StageKind = "local" | "staging" | "prod";
+
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lower-case DNS name like example.com");
+
+const StageConfigSchema = z
+  .object({
+    /** Route 53 names of the stage; absent on stages that live on AWS-generated URLs. */
+    domain: z.object({ zone: hostname, web: hostname, api: hostname }).optional(),
+    /** The one browser origin the API's CORS allows. */
+    webOrigin: z.url(),
+    /** Where the web page comes from: a Vite build, or a folder already built. */
+    site: z.object({ path: z.string().min(1), buildCommand: z.string().optional(), buildOutput: z.string().optional() }),
+    api: z.object({
+      memoryMiB: z.number().int().min(128).max(10_240),
+      // API Gateway gives up on an integration after 30 s: a longer Lambda timeout would only hide that.
+      timeoutSeconds: z.number().int().min(1).max(29),
+      throttle: z.object({ rate: z.number().int().min(1), burst: z.number().int().min(1) }),
+    }),
+    /** RDS behind RDS Proxy in an isolated VPC; absent where the function uses `developerDatabaseUrl`. */
+    database: z
+      .object({
+        instanceType: z.string().regex(/^[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS class without the db. prefix, like t4g.micro"),
+        allocatedStorageGiB: z.number().int().min(20).max(65_536),
+        maxAllocatedStorageGiB: z.number().int().max(65_536),
+        multiAz: z.boolean(),
+        backupRetentionDays: z.number().int().min(1).max(35),
+        deletionProtection: z.boolean(),
+        removal: z.enum([RemovalPolicy.SNAPSHOT, RemovalPolicy.DESTROY]),
+      })
+      // Storage autoscaling needs room to grow.
+      .refine((db) => db.maxAllocatedStorageGiB > db.allocatedStorageGiB, "maxAllocatedStorageGiB must exceed allocatedStorageGiB")
+      .optional(),
+    /** `sst dev` runs the function on the developer's machine against this database. */
+    developerDatabaseUrl: z.string().optional(),
+    logRetention: z.enum(RetentionDays),
+    /** What happens to logs and buckets when the stage is removed. */
+    removal: z.enum([RemovalPolicy.RETAIN, RemovalPolicy.DESTROY]),
+    /** Who hears the alarms. */
+    alarmEmail: z.email().optional(),
+    /** How a new function version takes traffic. */
+    deployStrategy: z.enum(["all-at-once", "canary"]),
+  })
+  .refine((config) => config.api.throttle.burst >= config.api.throttle.rate, "api.throttle.burst below api.throttle.rate");
+
+export type StageConfig = z.infer<typeof StageConfigSchema>;
+
+/** What configures a stage from outside the code (documented in the README's Deploying section). */
+const Env = z.object({
+  DATA_API_DOMAIN: hostname.optional(),
+  DATA_API_HOSTED_ZONE: hostname.optional(),
+  DATA_API_ALARM_EMAIL: z.email().optional(),
+  DATA_API_WEB_DIST: z.string().min(1).optional(),
+  DATA_API_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region like eu-west-1").default("eu-west-1"),
+  DATABASE_URL: z.string().min(1).optional(),
+});
+type Env = z.infer<typeof Env>;
+
+type Preset = Omit<StageConfig, "domain" | "webOrigin" | "site" | "developerDatabaseUrl" | "alarmEmail"> & {
+  /** The web page's host under DATA_API_DOMAIN ("" for the apex); undefined: no custom domain. */
+  subdomain?: string;
+};
+
+const VITE_DEV_ORIGIN = "http://localhost:5173";
+
+const PRESETS: Record<StageKind, Preset> = {
+  local: {
+    api: { memoryMiB: 1024, timeoutSeconds: 10, throttle: { rate: 20, burst: 40 } },
+    logRetention: RetentionDays.ONE_WEEK,
+    removal: RemovalPolicy.DESTROY,
+    deployStrategy: "all-at-once",
+  },
+  staging: {
+    subdomain: "staging",
+    api: { memoryMiB: 1024, timeoutSeconds: 10, throttle: { rate: 50, burst: 100 } },
+    database: {
+      instanceType: "t4g.micro",
+      allocatedStorageGiB: 20,
+      maxAllocatedStorageGiB: 50,
+      multiAz: false,
+      backupRetentionDays: 7,
+      deletionProtection: false,
+      removal: RemovalPolicy.DESTROY,
+    },
+    logRetention: RetentionDays.TWO_WEEKS,
+    removal: RemovalPolicy.DESTROY,
+    deployStrategy: "all-at-once",
+  },
+  prod: {
+    subdomain: "",
+    api: { memoryMiB: 1024, timeoutSeconds: 10, throttle: { rate: 200, burst: 400 } },
+    database: {
+      instanceType: "t4g.small",
+      allocatedStorageGiB: 20,
+      maxAllocatedStorageGiB: 100,
+      multiAz: true,
+      backupRetentionDays: 30,
+      deletionProtection: true,
+      removal: RemovalPolicy.SNAPSHOT,
+    },
+    logRetention: RetentionDays.THREE_MONTHS,
+    removal: RemovalPolicy.RETAIN,
+    deployStrategy: "canary",
+  },
+};
+
+function stageKind(stage: string): StageKind {
+  return stage === "staging" || stage === "prod" ? stage : "local";
+}
+
+function problems(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "config"} ${issue.message}`).join("; ");
+}
+
+function readEnv(stage: string, env: Record<string, string | undefined>): Env {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) throw new Error(`Invalid configuration for stage "${stage}": ${problems(parsed.error)}`);
+  return parsed.data;
+}
+
+function domainOf(stage: string, subdomain: string | undefined, env: Env): StageConfig["domain"] {
+  if (subdomain === undefined) return undefined;
+  if (!env.DATA_API_DOMAIN) {
+    throw new Error(`Stage "${stage}" serves a custom domain: set DATA_API_DOMAIN (and DATA_API_HOSTED_ZONE if it differs)`);
+  }
+  const web = subdomain ? `${subdomain}.${env.DATA_API_DOMAIN}` : env.DATA_API_DOMAIN;
+  const zone = env.DATA_API_HOSTED_ZONE ?? env.DATA_API_DOMAIN;
+  if (web !== zone && !web.endsWith(`.${zone}`)) {
+    throw new Error(`Stage "${stage}": ${web} is not inside the hosted zone ${zone}`);
+  }
+  return { zone, web, api: `api.${web}` };
+}
+
+/** The settings of a stage, from its kind's preset and the environment; throws before any stack is built when they are invalid. */
+export function resolveStageConfig(stage: string, env: Record<string, string | undefined>): StageConfig {
+  const settings = readEnv(stage, env);
+  const { subdomain, ...preset } = PRESETS[stageKind(stage)];
+  const domain = domainOf(stage, subdomain, settings);
+  const parsed = StageConfigSchema.safeParse({
+    ...preset,
+    domain,
+    webOrigin: domain ? `https://${domain.web}` : VITE_DEV_ORIGIN,
+    site: settings.DATA_API_WEB_DIST
+      ? { path: settings.DATA_API_WEB_DIST }
+      : { path: "packages/web", buildCommand: "npm run build", buildOutput: "dist" },
+    developerDatabaseUrl: preset.database ? undefined : settings.DATABASE_URL,
+    alarmEmail: settings.DATA_API_ALARM_EMAIL,
+  });
+  if (!parsed.success) throw new Error(`Invalid configuration for stage "${stage}": ${problems(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Settings of the SST app itself, read by sst.config.ts. */
+export function appSettings(env: Record<string, string | undefined>) {
+  return { name: "data-api", region: readEnv("any", env).DATA_API_REGION };
+}
+
+const provided = new WeakMap<App, StageConfig>();
+
+/** Hands the validated config to the stacks of `app` (SST's functional stacks take no props). */
+export function provideStageConfig(app: App, config: StageConfig): void {
+  provided.set(app, config);
+}
+
+export function useStageConfig(app: App): StageConfig {
+  const config = provided.get(app);
+  if (!config) throw new Error("No stage config: build the stacks through addStacks()");
+  return config;
+}

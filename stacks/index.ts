@@ -1,0 +1,34 @@
+import type { App } from "sst/constructs";
+import { Account } from "./Account";
+import { ACCOUNT_STAGE, accountSettings, provideAccountSettings } from "./account/settings";
+import { Api } from "./Api";
+import { provideStageConfig, resolveStageConfig } from "./config";
+import { Database } from "./Database";
+import { Network } from "./Network";
+import { acceptKnownFindings } from "./nag";
+import { Web } from "./Web";
+
+/** The whole app for `app.stage`, configured from `env`; sst.config.ts and the offline synth both build it here. */
+export function addStacks(app: App, env: Record<string, string | undefined>): void {
+  // The account stage is not an app stage: it holds only what an account needs once (CI's role, the audit trail).
+  if (app.stage === ACCOUNT_STAGE) {
+    provideAccountSettings(app, accountSettings(env));
+    app.stack(Account);
+    acceptKnownFindings(app);
+    return;
+  }
+  const config = resolveStageConfig(app.stage, env);
+  provideStageConfig(app, config);
+  app.setDefaultFunctionProps({
+    runtime: "nodejs22.x",
+    architecture: "arm_64",
+    nodejs: { format: "esm", minify: true, sourcemap: true },
+    // The source maps ship in the bundle; this makes stack traces in the logs point at the TypeScript.
+    environment: { NODE_OPTIONS: "--enable-source-maps" },
+    // X-Ray would need an endpoint in the VPC, and its PutTraceSegments cannot be scoped to a resource.
+    tracing: "disabled",
+  });
+  if (config.database) app.stack(Network).stack(Database);
+  app.stack(Api).stack(Web);
+  acceptKnownFindings(app);
+}

@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { databaseConfigFromEnv } from "@data-api/core/db/config";
-import { openPostgres } from "@data-api/core/db/postgres";
+import { openDatabase } from "@data-api/core/db/open";
 import { sql } from "drizzle-orm";
 import { paths } from "../packages/functions/src/paths";
 import { httpApiEvent, lambdaContext } from "../packages/functions/test/support/events";
+import { freshPostgres } from "./database";
 import { bundleLikeSst, type Bundle } from "./sst-bundle";
 
 // Cold-start budget of the API function (issue 5): module initialisation plus the first GET /data, in fresh
@@ -26,14 +27,14 @@ interface Sample {
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
-async function seed(env: NodeJS.ProcessEnv): Promise<void> {
-  const config = databaseConfigFromEnv(env);
-  if (config.driver !== "postgres") throw new Error("Set DATABASE_URL to a scratch PostgreSQL database: the bench empties its data table");
-  const database = openPostgres(config);
+/** The migrated bench database with ROWS records, as a URL. */
+async function seededDatabase(): Promise<string> {
+  const url = await freshPostgres();
+  const database = await openDatabase(databaseConfigFromEnv({ DATABASE_URL: url }));
   try {
     await database.migrate(paths.migrations);
-    await database.db.execute(sql`truncate table data restart identity`);
     await database.db.execute(sql`insert into data (name) select 'record ' || n from generate_series(1, ${ROWS}) as n`);
+    return url;
   } finally {
     await database.close();
   }
@@ -42,7 +43,11 @@ async function seed(env: NodeJS.ProcessEnv): Promise<void> {
 function coldStart(bundle: Bundle, env: NodeJS.ProcessEnv): Promise<Sample> {
   return new Promise((resolve, reject) => {
     // A bare node, as Lambda runs it: not the tsx loader this script runs under, which fork would pass on.
-    const child = fork(here("invoke-once.mjs"), [bundle.file], { env, execArgv: [], stdio: ["ignore", "pipe", "inherit", "ipc"] });
+    const child = fork(here("invoke-once.mjs"), [bundle.file], {
+      env,
+      execArgv: [],
+      stdio: ["ignore", "pipe", "inherit", "ipc"],
+    });
     let stdout = "";
     child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.once("message", (result) => resolve({ ...(result as Omit<Sample, "stdout">), stdout }));
@@ -61,20 +66,16 @@ const median = (values: number[]) => {
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(1)} ms`.padStart(9);
 
-const databaseUrl = process.env.DATABASE_URL;
-if (!databaseUrl) throw new Error("Set DATABASE_URL to a scratch PostgreSQL database: the bench empties its data table");
-// What Lambda sets in an on-demand environment, and what the stack gives the function.
+// What Lambda sets in an on-demand environment, and what stacks/Api.ts gives the function.
 const lambdaEnv = {
   PATH: process.env.PATH,
-  DATABASE_URL: databaseUrl,
   AWS_REGION: "eu-west-1",
-  AWS_LAMBDA_FUNCTION_NAME: "data-api-bench-Api",
+  AWS_LAMBDA_FUNCTION_NAME: "data-api-bench-ApiFunction",
   AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
   STAGE: "bench",
-  APP_VERSION: "bench",
-  LOG_LEVEL: "info",
+  DATABASE_POOL_MAX: "1",
+  DATABASE_URL: await seededDatabase(),
 };
-await seed(lambdaEnv);
 
 const outdir = await mkdtemp(join(tmpdir(), "data-api-cold-"));
 try {
@@ -88,7 +89,8 @@ try {
   for (let round = 0; round <= RUNS; round++) {
     for (const [bundle, runs] of samples) {
       const sample = await coldStart(bundle, lambdaEnv);
-      if (sample.response.statusCode !== 200) throw new Error(`${bundle.file} answered ${sample.response.statusCode}: ${sample.response.body}`);
+      const { statusCode, body } = sample.response;
+      if (statusCode !== 200) throw new Error(`${bundle.file} answered ${statusCode}: ${body}`);
       if (round > 0) runs.push(sample);
     }
   }
@@ -107,9 +109,9 @@ try {
   console.log(`           bundle     init     first call    total`);
   for (const [name, bundle] of [["ours", ours], ["floor", floor]] as const) {
     const runs = samples.get(bundle)!;
-    console.log(
-      `${name.padEnd(6)} ${kb(bundle.bytes).padStart(10)} ${ms(median(runs.map((run) => run.initMs)))} ${ms(median(runs.map((run) => run.invokeMs)))}    ${ms(total(runs))}`,
-    );
+    const init = median(runs.map((run) => run.initMs));
+    const call = median(runs.map((run) => run.invokeMs));
+    console.log(`${name.padEnd(6)} ${kb(bundle.bytes).padStart(10)} ${ms(init)} ${ms(call)}    ${ms(total(runs))}`);
   }
   const ratio = total(samples.get(ours)!) / total(samples.get(floor)!);
   const ratioOk = ratio <= MAX_RATIO;

@@ -6,14 +6,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import postgres from "postgres";
+import { freshPostgres } from "./database";
 import { startServer } from "./server";
 
 const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const TARGET = { route: "GET /data", database: "PostgreSQL", minRps: 1_250, maxP99: 50 };
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const BENCH_DB = "data_api_bench";
 
 interface Row {
   database: string;
@@ -22,16 +20,6 @@ interface Row {
   p50: number;
   p99: number;
   failures: number;
-}
-
-async function freshPostgres(): Promise<string> {
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${BENCH_DB} with (force)`);
-  await admin.unsafe(`create database ${BENCH_DB}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${BENCH_DB}`;
-  return url.toString();
 }
 
 async function seed(url: string, count: number) {

@@ -7,9 +7,8 @@ import { runtimeSettings } from "./settings";
 
 const config = databaseConfigFromEnv(process.env);
 if (config.driver !== "postgres") throw new Error("The API function needs DB_HOST or DATABASE_URL");
-// Built once per execution environment; postgres.js connects lazily on the first query. An environment
-// serves one request at a time, so it never needs a second connection (nor the proxy to hold one).
-const database = openPostgres({ ...config, maxConnections: 1 });
+// Built once per execution environment; postgres.js connects lazily on the first query.
+const database = openPostgres(config);
 
 const settings = runtimeSettings(process.env);
 

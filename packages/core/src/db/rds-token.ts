@@ -32,7 +32,8 @@ const queryString = (params: Record<string, string>) =>
  * An RDS IAM authentication token: the `connect` URL presigned with Signature Version 4, valid 15 minutes.
  * Same token as @aws-sdk/rds-signer (checked by a test), without bundling the SDK into the function.
  */
-export function rdsAuthToken({ hostname, port, username, region, credentials, signedAt = new Date() }: RdsTokenRequest): string {
+export function rdsAuthToken(request: RdsTokenRequest): string {
+  const { hostname, port, username, region, credentials, signedAt = new Date() } = request;
   const longDate = signedAt.toISOString().replace(/[-:]|\.\d{3}/g, "");
   const shortDate = longDate.slice(0, 8);
   const scope = `${shortDate}/${region}/rds-db/aws4_request`;
@@ -48,20 +49,25 @@ export function rdsAuthToken({ hostname, port, username, region, credentials, si
     ...(credentials.sessionToken ? { "X-Amz-Security-Token": credentials.sessionToken } : {}),
   };
   const canonicalRequest = ["GET", "/", queryString(params), `host:${host}`, "", "host", EMPTY_BODY_SHA256].join("\n");
-  const stringToSign = [ALGORITHM, longDate, scope, createHash("sha256").update(canonicalRequest).digest("hex")].join("\n");
-  const signingKey = [shortDate, region, "rds-db", "aws4_request"].reduce<BinaryLike>(hmac, `AWS4${credentials.secretAccessKey}`);
+  const hashedRequest = createHash("sha256").update(canonicalRequest).digest("hex");
+  const stringToSign = [ALGORITHM, longDate, scope, hashedRequest].join("\n");
+  const signingKey = [shortDate, region, "rds-db", "aws4_request"].reduce<BinaryLike>(
+    hmac,
+    `AWS4${credentials.secretAccessKey}`,
+  );
   const signature = createHmac("sha256", signingKey).update(stringToSign).digest("hex");
   return `${host}/?${queryString({ ...params, "X-Amz-Signature": signature })}`;
 }
 
 /** The credentials Lambda gives every function (its execution role's) in environment variables. */
 export function credentialsFromEnv(env: Record<string, string | undefined>): AwsCredentials {
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) {
     throw new Error(
       "DB_IAM_AUTH needs AWS credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (Lambda sets them; " +
         "elsewhere run `eval $(aws configure export-credentials --format env)`)",
     );
   }
-  return { accessKeyId, secretAccessKey, sessionToken: sessionToken || undefined };
+  return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined };
 }

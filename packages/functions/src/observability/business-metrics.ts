@@ -1,6 +1,11 @@
 import { isDatabaseFailure } from "@data-api/core/db/failure";
 
-export type BusinessMetric = "DataCreated" | "DataDeleted" | "DuplicateRejected" | "ValidationRejected" | "DatabaseErrors";
+export type BusinessMetric =
+  | "DataCreated"
+  | "DataDeleted"
+  | "DuplicateRejected"
+  | "ValidationRejected"
+  | "DatabaseErrors";
 
 export interface Outcome {
   method: string;

@@ -37,7 +37,8 @@ export class TerminalLogger extends Logger {
       .filter(([key, text]) => !CONSTANT_KEYS.has(key) && !(key in persistent) && !said.has(text))
       .map(([key, text]) => `${key}=${text}`);
     const name = String(level);
-    const head = [paint(90, String(timestamp).slice(11, 23)), paint(LEVEL_COLOURS[name] ?? 36, name.padEnd(5)), message];
+    const time = String(timestamp).slice(11, 23);
+    const head = [paint(90, time), paint(LEVEL_COLOURS[name] ?? 36, name.padEnd(5)), message];
     if (details.length > 0) head.push(paint(90, details.join(" ")));
     const lines = [head.join(" "), ...errorLines(error).map((line) => paint(31, line))];
     const stream = logLevel >= LogLevelThreshold.ERROR ? process.stderr : process.stdout;

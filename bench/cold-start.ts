@@ -66,12 +66,14 @@ const median = (values: number[]) => {
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(1)} ms`.padStart(9);
 
-// What Lambda sets in an on-demand environment, and what stacks/Api.ts gives the function.
+// What Lambda sets in an on-demand environment, and what the stacks give the function (stacks/index.ts, Api.ts):
+// the floor runs with the same, source maps read at start-up included.
 const lambdaEnv = {
   PATH: process.env.PATH,
   AWS_REGION: "eu-west-1",
   AWS_LAMBDA_FUNCTION_NAME: "data-api-bench-ApiFunction",
   AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+  NODE_OPTIONS: "--enable-source-maps",
   STAGE: "bench",
   DATABASE_POOL_MAX: "1",
   DATABASE_URL: await seededDatabase(),
@@ -113,10 +115,14 @@ try {
     const call = median(runs.map((run) => run.invokeMs));
     console.log(`${name.padEnd(6)} ${kb(bundle.bytes).padStart(10)} ${ms(init)} ${ms(call)}    ${ms(total(runs))}`);
   }
-  const ratio = total(samples.get(ours)!) / total(samples.get(floor)!);
+  // Each round ran ours and the floor back to back, under the same load: compare them round by round.
+  const floorRuns = samples.get(floor)!;
+  const ratio = median(
+    samples.get(ours)!.map((run, round) => (run.initMs + run.invokeMs) / (floorRuns[round]!.initMs + floorRuns[round]!.invokeMs)),
+  );
   const ratioOk = ratio <= MAX_RATIO;
   const sizeOk = ours.bytes < MAX_BUNDLE_BYTES;
-  console.log(`\nratio ours/floor: ${ratio.toFixed(2)} (budget ≤ ${MAX_RATIO}) ${ratioOk ? "ok" : "OVER BUDGET"}`);
+  console.log(`\nours/floor, median of the rounds: ${ratio.toFixed(2)} (budget ≤ ${MAX_RATIO}) ${ratioOk ? "ok" : "OVER BUDGET"}`);
   console.log(`our bundle: ${kb(ours.bytes)} (budget < ${kb(MAX_BUNDLE_BYTES)}) ${sizeOk ? "ok" : "OVER BUDGET"}`);
   if (!ratioOk || !sizeOk) process.exitCode = 1;
 } finally {

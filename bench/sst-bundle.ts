@@ -12,9 +12,10 @@ export interface Bundle {
 }
 
 /**
- * Bundles a handler as SST v2 does for a `nodejs22.x` function with `format: "esm"` and `minify: true`
- * (options copied from sst/runtime/handlers/node.js, deploy mode). SST marks only `sharp` and `pg-native`
- * external: the AWS SDK is bundled like any other package, as the runtime's copy is not guaranteed.
+ * Bundles a handler as SST v2 does for the stacks' functions (stacks/index.ts: `nodejs: { format: "esm",
+ * minify: true, sourcemap: true, esbuild: { sourcesContent: false } }`; options copied from
+ * sst/runtime/handlers/node.js, deploy mode), source map beside it.
+ * SST marks only `sharp` and `pg-native` external: the AWS SDK is bundled like any other package.
  */
 export async function bundleLikeSst(entry: string, outdir: string): Promise<Bundle> {
   const file = join(outdir, `${parse(entry).name}.mjs`);
@@ -30,6 +31,7 @@ export async function bundleLikeSst(entry: string, outdir: string): Promise<Bund
     minify: true,
     keepNames: true,
     sourcemap: true,
+    sourcesContent: false,
     logLevel: "error",
     banner: {
       js: [

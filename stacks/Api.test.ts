@@ -52,6 +52,13 @@ describe.each(Object.entries(EXPECTED))("the %s API", (stage, expected) => {
     expect(apiFunction(stage).Properties.Environment.Variables.NODE_OPTIONS).toBe("--enable-source-maps");
   });
 
+  it("leaves the sources' text out of the source map, which Node reads whole at every cold start", () => {
+    const bundle = join(stages[stage]!.bundles["Api/ApiFunction"]!, "packages/functions/src");
+    const map = JSON.parse(readFileSync(join(bundle, "api.mjs.map"), "utf8")) as { sources: string[]; sourcesContent?: unknown };
+    expect(map.sources.some((source) => source.endsWith("packages/functions/src/api.ts"))).toBe(true);
+    expect(map.sourcesContent).toBeUndefined();
+  });
+
   it("tells the function its stage and keeps one connection per execution environment", () => {
     expect(apiFunction(stage).Properties.Environment.Variables).toMatchObject({ STAGE: stage, DATABASE_POOL_MAX: "1" });
   });

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { App } from "sst/constructs";
-// The root resolves "zod" to SST's zod 3; its v4 entry point is the API core uses.
+// The root resolves "zod" to SST's zod 3; its v4 entry point has the current API.
 import { z } from "zod/v4";
 
 /** The stages with settings of their own; any other name is a personal stage that behaves like `local`. */

@@ -41,25 +41,85 @@ function alarm(stage: string, name: string) {
   return found;
 }
 
-/** A metric of a metric-math alarm, in the form CloudFormation writes it. */
-const stat = (namespace: string, metricName: string, dimensions: Record<string, unknown>, statName: string, period: number) => ({
-  MetricStat: {
-    Metric: { Namespace: namespace, MetricName: metricName, Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })) },
-    Stat: statName,
-    Period: period,
-  },
-  ReturnData: false,
+const dimensionList = (dimensions: Record<string, unknown>) => Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value }));
+
+/** An alarm on one metric, in the form CloudFormation writes it. */
+const single = (namespace: string, metricName: string, dimensions: Record<string, unknown>, stat: string, period: number) => ({
+  Namespace: namespace,
+  MetricName: metricName,
+  Dimensions: dimensionList(dimensions),
+  ...(stat.startsWith("p") ? { ExtendedStatistic: stat } : { Statistic: stat }),
+  Period: period,
 });
+
+/** An alarm on `expression` over metrics that each have an id, a namespace, a name and a period in seconds. */
+const math = (expression: string, metrics: Record<string, [namespace: string, metricName: string, period: number]>, dimensions: Record<string, unknown>) => ({
+  Metrics: [
+    { Id: "expr_1", Expression: expression, ReturnData: true },
+    ...Object.entries(metrics).map(([Id, [Namespace, MetricName, Period]]) => ({
+      Id,
+      MetricStat: { Metric: { Namespace, MetricName, Dimensions: dimensionList(dimensions) }, Stat: "Sum", Period },
+      ReturnData: false,
+    })),
+  ],
+});
+
+const COMPARISONS = { ">": "GreaterThanThreshold", ">=": "GreaterThanOrEqualToThreshold", "<": "LessThanThreshold" } as const;
+
+/** Fires when `datapoints` of the last `periods` periods compare to `threshold` that way; what missing data counts as. */
+const rule = (comparison: keyof typeof COMPARISONS, threshold: number, datapoints: number, periods: number, missing: string) => ({
+  ComparisonOperator: COMPARISONS[comparison],
+  Threshold: threshold,
+  DatapointsToAlarm: datapoints,
+  EvaluationPeriods: periods,
+  TreatMissingData: missing,
+});
+
+const ALARMS = {
+  "api-5xx-rate": "more than the stage's share of requests answered 5xx, in 2 of 3 minutes",
+  "api-p99-latency": "p99 above 2 s for 15 minutes",
+  "function-errors": "failed invocations through the live alias in 2 of 3 minutes",
+  "function-throttles": "any throttled invocation of the live alias in 5 minutes",
+  "db-cpu": "average CPU above 80% for 15 minutes; silence counts as down",
+  "db-free-storage": "less free storage than the stage allows for 10 minutes; silence counts as down",
+  "proxy-connections": "the proxy holds more than 80% of the connections it may open, for 5 minutes",
+};
 
 describe.each(WATCHED)("the %s alarms", (stage) => {
   const thresholds = THRESHOLDS[stage];
-  const apiId = () => ({ Ref: only(stage, "Api", "AWS::ApiGatewayV2::Api") });
-  const functionName = () => ({
-    Ref: only(stage, "Api", "AWS::Lambda::Function", { Properties: { Handler: "packages/functions/src/api.handler" } }),
-  });
-  const aliasResource = () => ({ "Fn::Join": ["", [functionName(), ":live"]] });
-  const instance = () => ({ Ref: only(stage, "Database", "AWS::RDS::DBInstance") });
-  const proxy = () => ({ Ref: only(stage, "Database", "AWS::RDS::DBProxy") });
+
+  /** What each alarm watches and when it fires, in the stage's own resources. */
+  function expected(): Record<keyof typeof ALARMS, object> {
+    const apiId = { Ref: only(stage, "Api", "AWS::ApiGatewayV2::Api") };
+    const functionName = {
+      Ref: only(stage, "Api", "AWS::Lambda::Function", { Properties: { Handler: "packages/functions/src/api.handler" } }),
+    };
+    const alias = { FunctionName: functionName, Resource: { "Fn::Join": ["", [functionName, ":live"]] } };
+    const instance = { DBInstanceIdentifier: { Ref: only(stage, "Database", "AWS::RDS::DBInstance") } };
+    const api = { ApiId: apiId, Stage: "$default" };
+    return {
+      "api-5xx-rate": {
+        ...math("100 * errors / requests", { errors: ["AWS/ApiGateway", "5xx", 60], requests: ["AWS/ApiGateway", "Count", 60] }, api),
+        ...rule(">", thresholds.serverErrorPercent, 2, 3, "notBreaching"),
+      },
+      "api-p99-latency": { ...single("AWS/ApiGateway", "Latency", api, "p99", 300), ...rule(">", 2000, 3, 3, "notBreaching") },
+      "function-errors": { ...single("AWS/Lambda", "Errors", alias, "Sum", 60), ...rule(">=", 1, 2, 3, "notBreaching") },
+      "function-throttles": { ...single("AWS/Lambda", "Throttles", alias, "Sum", 300), ...rule(">=", 1, 1, 1, "notBreaching") },
+      "db-cpu": { ...single("AWS/RDS", "CPUUtilization", instance, "Average", 300), ...rule(">", 80, 3, 3, "breaching") },
+      "db-free-storage": {
+        ...single("AWS/RDS", "FreeStorageSpace", instance, "Minimum", 300),
+        ...rule("<", thresholds.freeStorageGiB * 1024 ** 3, 2, 2, "breaching"),
+      },
+      "proxy-connections": {
+        ...math(
+          "100 * connections / allowed",
+          { connections: ["AWS/RDS", "DatabaseConnections", 60], allowed: ["AWS/RDS", "MaxDatabaseConnectionsAllowed", 60] },
+          { ProxyName: { Ref: only(stage, "Database", "AWS::RDS::DBProxy") } },
+        ),
+        ...rule(">", 80, 5, 5, "notBreaching"),
+      },
+    };
+  }
 
   it("are these seven, each in the stack of what it watches", () => {
     const stacks = Object.fromEntries([...alarmsOf(stage)].map(([name, { stack }]) => [name.slice(`${stage}-data-api-`.length), stack]));
@@ -72,6 +132,10 @@ describe.each(WATCHED)("the %s alarms", (stage) => {
       "db-free-storage": "Database",
       "proxy-connections": "Database",
     });
+  });
+
+  it.each(Object.entries(ALARMS))("%s: %s", (name) => {
+    expect(alarm(stage, name).props).toMatchObject(expected()[name as keyof typeof ALARMS]);
   });
 
   it("notify the stage's alert topic when they fire and when they clear", () => {
@@ -87,123 +151,6 @@ describe.each(WATCHED)("the %s alarms", (stage) => {
     for (const [name, { props }] of alarmsOf(stage)) {
       expect(props.AlarmDescription).toMatch(new RegExp(`\\. What to do: docs/runbook\\.md#${name.slice(`${stage}-data-api-`.length)}$`));
     }
-  });
-
-  it(`api-5xx-rate: more than ${thresholds.serverErrorPercent}% of requests answered 5xx, in 2 of 3 minutes`, () => {
-    const { props } = alarm(stage, "api-5xx-rate");
-    const dimensions = { ApiId: apiId(), Stage: "$default" };
-    expect(props).toMatchObject({
-      Metrics: [
-        { Id: "expr_1", Expression: "100 * errors / requests", ReturnData: true },
-        { Id: "errors", ...stat("AWS/ApiGateway", "5xx", dimensions, "Sum", 60) },
-        { Id: "requests", ...stat("AWS/ApiGateway", "Count", dimensions, "Sum", 60) },
-      ],
-      Threshold: thresholds.serverErrorPercent,
-      ComparisonOperator: "GreaterThanThreshold",
-      EvaluationPeriods: 3,
-      DatapointsToAlarm: 2,
-      TreatMissingData: "notBreaching",
-    });
-  });
-
-  it("api-p99-latency: p99 above 2 s for 15 minutes", () => {
-    expect(alarm(stage, "api-p99-latency").props).toMatchObject({
-      Namespace: "AWS/ApiGateway",
-      MetricName: "Latency",
-      Dimensions: [
-        { Name: "ApiId", Value: apiId() },
-        { Name: "Stage", Value: "$default" },
-      ],
-      ExtendedStatistic: "p99",
-      Period: 300,
-      Threshold: 2000,
-      ComparisonOperator: "GreaterThanThreshold",
-      EvaluationPeriods: 3,
-      DatapointsToAlarm: 3,
-      TreatMissingData: "notBreaching",
-    });
-  });
-
-  it("function-errors: failed invocations through the live alias in 2 of 3 minutes", () => {
-    expect(alarm(stage, "function-errors").props).toMatchObject({
-      Namespace: "AWS/Lambda",
-      MetricName: "Errors",
-      Dimensions: [
-        { Name: "FunctionName", Value: functionName() },
-        { Name: "Resource", Value: aliasResource() },
-      ],
-      Statistic: "Sum",
-      Period: 60,
-      Threshold: 1,
-      ComparisonOperator: "GreaterThanOrEqualToThreshold",
-      EvaluationPeriods: 3,
-      DatapointsToAlarm: 2,
-      TreatMissingData: "notBreaching",
-    });
-  });
-
-  it("function-throttles: any throttled invocation of the live alias in 5 minutes", () => {
-    expect(alarm(stage, "function-throttles").props).toMatchObject({
-      Namespace: "AWS/Lambda",
-      MetricName: "Throttles",
-      Dimensions: [
-        { Name: "FunctionName", Value: functionName() },
-        { Name: "Resource", Value: aliasResource() },
-      ],
-      Statistic: "Sum",
-      Period: 300,
-      Threshold: 1,
-      ComparisonOperator: "GreaterThanOrEqualToThreshold",
-      EvaluationPeriods: 1,
-      DatapointsToAlarm: 1,
-      TreatMissingData: "notBreaching",
-    });
-  });
-
-  it("db-cpu: average CPU above 80% for 15 minutes; silence counts as down", () => {
-    expect(alarm(stage, "db-cpu").props).toMatchObject({
-      Namespace: "AWS/RDS",
-      MetricName: "CPUUtilization",
-      Dimensions: [{ Name: "DBInstanceIdentifier", Value: instance() }],
-      Statistic: "Average",
-      Period: 300,
-      Threshold: 80,
-      ComparisonOperator: "GreaterThanThreshold",
-      EvaluationPeriods: 3,
-      DatapointsToAlarm: 3,
-      TreatMissingData: "breaching",
-    });
-  });
-
-  it(`db-free-storage: less than ${thresholds.freeStorageGiB} GiB free for 10 minutes; silence counts as down`, () => {
-    expect(alarm(stage, "db-free-storage").props).toMatchObject({
-      Namespace: "AWS/RDS",
-      MetricName: "FreeStorageSpace",
-      Dimensions: [{ Name: "DBInstanceIdentifier", Value: instance() }],
-      Statistic: "Minimum",
-      Period: 300,
-      Threshold: thresholds.freeStorageGiB * 1024 ** 3,
-      ComparisonOperator: "LessThanThreshold",
-      EvaluationPeriods: 2,
-      DatapointsToAlarm: 2,
-      TreatMissingData: "breaching",
-    });
-  });
-
-  it("proxy-connections: the proxy holds more than 80% of the connections it may open, for 5 minutes", () => {
-    const dimensions = { ProxyName: proxy() };
-    expect(alarm(stage, "proxy-connections").props).toMatchObject({
-      Metrics: [
-        { Id: "expr_1", Expression: "100 * connections / allowed", ReturnData: true },
-        { Id: "connections", ...stat("AWS/RDS", "DatabaseConnections", dimensions, "Sum", 60) },
-        { Id: "allowed", ...stat("AWS/RDS", "MaxDatabaseConnectionsAllowed", dimensions, "Sum", 60) },
-      ],
-      Threshold: 80,
-      ComparisonOperator: "GreaterThanThreshold",
-      EvaluationPeriods: 5,
-      DatapointsToAlarm: 5,
-      TreatMissingData: "notBreaching",
-    });
   });
 });
 

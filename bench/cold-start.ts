@@ -75,6 +75,7 @@ const lambdaEnv = {
   AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
   NODE_OPTIONS: "--enable-source-maps",
   STAGE: "bench",
+  LOG_LEVEL: "info",
   DATABASE_POOL_MAX: "1",
   DATABASE_URL: await seededDatabase(),
 };

@@ -1,8 +1,12 @@
+import { RemovalPolicy } from "aws-cdk-lib";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { NagSuppressions } from "cdk-nag";
 import { Api as HttpApi, Function, use, type StackContext } from "sst/constructs";
+import { Alerts } from "./Alerts";
+import { liveAlias, releaseThroughCodeDeploy } from "./api/release";
 import { useStageConfig } from "./config";
 import { Database } from "./Database";
+import { apiAlarms } from "./monitoring/alarms";
 
 /** One JSON object per request: enough to find a request in the function's logs and to see where time went. */
 const ACCESS_LOG_FORMAT = JSON.stringify({
@@ -21,10 +25,14 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
   error: "$context.error.message",
 });
 
-/** The Hono app on Lambda behind an HTTP API; inside the VPC, next to the proxy, where the stage has a database. */
+/**
+ * The Hono app on Lambda behind an HTTP API; inside the VPC, next to the proxy, where the stage has a database.
+ * Where the stage says how to deploy, the API calls the function's `live` alias, which CodeDeploy moves.
+ */
 export function Api({ stack, app }: StackContext) {
   const config = useStageConfig(app);
   const database = config.database ? use(Database) : undefined;
+  const watch = config.monitoring && { app, topic: use(Alerts).topic, thresholds: config.monitoring };
 
   const fn = new Function(stack, "ApiFunction", {
     handler: "packages/functions/src/api.handler",
@@ -32,6 +40,7 @@ export function Api({ stack, app }: StackContext) {
     timeout: config.api.timeoutSeconds,
     environment: {
       STAGE: app.stage,
+      LOG_LEVEL: config.logLevel,
       // One connection per execution environment: Lambda runs one request at a time, the proxy does the pooling.
       DATABASE_POOL_MAX: "1",
       ...(database
@@ -47,13 +56,17 @@ export function Api({ stack, app }: StackContext) {
           : {}),
     },
     logGroup: new logs.LogGroup(stack, "ApiFunctionLogs", { retention: config.logRetention, removalPolicy: config.removal }),
+    // A version the live alias leaves stays, so that the alias can be moved back to it by hand (docs/runbook.md).
+    currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
     ...database?.clientPlacement,
   });
+  // On the function itself: routes to an alias are not SST's, so neither api.bind nor attachPermissions reach it.
   database?.proxy.grantConnect(fn, database.connection.user);
+  const release = config.deployStrategy && { strategy: config.deployStrategy, alias: liveAlias(fn) };
 
   const accessLogs = new logs.LogGroup(stack, "AccessLogs", { retention: config.logRetention, removalPolicy: config.removal });
   const api = new HttpApi(stack, "Api", {
-    routes: { $default: fn },
+    routes: { $default: release ? { cdk: { function: release.alias } } : fn },
     defaults: { throttle: config.api.throttle },
     accessLog: { destinationArn: accessLogs.logGroupArn, format: ACCESS_LOG_FORMAT },
     cors: {
@@ -72,6 +85,17 @@ export function Api({ stack, app }: StackContext) {
     [{ id: "AwsSolutions-APIG4", reason: "The API is public by design, like the Flask app it replaces; stage throttling bounds abuse." }],
     true,
   );
-  stack.addOutputs({ ApiUrl: api.url, ApiCustomDomainUrl: api.customDomainUrl });
-  return { api, fn, url: api.customDomainUrl ?? api.url };
+  const alarms = watch && apiAlarms(stack, watch, { stage: api.cdk.httpApi.defaultStage!, target: release?.alias ?? fn });
+  const deployments = release && releaseThroughCodeDeploy(stack, release, alarms ? [alarms.serverErrors, alarms.functionErrors] : []);
+  // The names docs/runbook.md asks for when moving the alias or stopping a deployment by hand.
+  stack.addOutputs({
+    ApiUrl: api.url,
+    ApiCustomDomainUrl: api.customDomainUrl,
+    ApiFunctionName: fn.functionName,
+    ...(deployments && {
+      CodeDeployApplication: deployments.application.applicationName,
+      CodeDeployDeploymentGroup: deployments.deploymentGroupName,
+    }),
+  });
+  return { api, fn, url: api.customDomainUrl ?? api.url, alarms };
 }

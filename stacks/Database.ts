@@ -6,8 +6,10 @@ import * as rds from "aws-cdk-lib/aws-rds";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { NagSuppressions } from "cdk-nag";
 import { Function, Script, use, type StackContext } from "sst/constructs";
+import { Alerts } from "./Alerts";
 import { useStageConfig } from "./config";
 import { migrationsVersion, MIGRATIONS_DIR } from "./migrations";
+import { databaseAlarms } from "./monitoring/alarms";
 import { Network } from "./Network";
 
 const DATABASE_NAME = "data_api";
@@ -155,8 +157,12 @@ export function Database({ stack, app }: StackContext) {
     version: migrationsVersion(MIGRATIONS_DIR),
   });
 
+  const alarms = config.monitoring && databaseAlarms(stack, { app, topic: use(Alerts).topic, thresholds: config.monitoring }, { instance, proxy });
+
   return {
+    instance,
     proxy,
+    alarms,
     /** Where the API connects, as which role (whose rds-db:connect it must be granted). */
     connection: { host: proxy.endpoint, port: "5432", database: DATABASE_NAME, user: APP_ROLE },
     /** Function props that put a function where it can reach the proxy. */

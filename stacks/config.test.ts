@@ -19,6 +19,14 @@ describe("resolveStageConfig", () => {
     });
     expect(prod.removal).toBe(RemovalPolicy.RETAIN);
     expect(prod.deployStrategy).toBe("canary");
+    expect(prod.logLevel).toBe("info");
+    expect(prod.monitoring).toEqual({
+      apiServerErrorPercent: 1,
+      apiP99LatencyMs: 2000,
+      databaseCpuPercent: 80,
+      databaseFreeStorageGiB: 5,
+      proxyConnectionsPercent: 80,
+    });
   });
 
   it("gives staging its subdomain and a single-AZ database removed with the stage", () => {
@@ -31,6 +39,8 @@ describe("resolveStageConfig", () => {
       removal: RemovalPolicy.DESTROY,
     });
     expect(staging.deployStrategy).toBe("all-at-once");
+    expect(staging.logLevel).toBe("info");
+    expect(staging.monitoring).toMatchObject({ apiServerErrorPercent: 5, databaseFreeStorageGiB: 2 });
   });
 
   it("treats any other stage name as a personal stage like local: no domain, no database, the developer's DATABASE_URL", () => {
@@ -42,6 +52,10 @@ describe("resolveStageConfig", () => {
       expect(config.developerDatabaseUrl).toBe(url);
       expect(config.webOrigin).toBe("http://localhost:5173");
       expect(config.logRetention).toBe(RetentionDays.ONE_WEEK);
+      expect(config.logLevel).toBe("debug");
+      // `sst dev` swaps the function for a stub: nothing to release through an alias, nothing to watch.
+      expect(config.deployStrategy).toBeUndefined();
+      expect(config.monitoring).toBeUndefined();
     }
   });
 

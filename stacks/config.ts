@@ -42,14 +42,32 @@ const StageConfigSchema = z
     /** `sst dev` runs the function on the developer's machine against this database. */
     developerDatabaseUrl: z.string().optional(),
     logRetention: z.enum(RetentionDays),
+    /** The function's LOG_LEVEL. */
+    logLevel: z.enum(["debug", "info", "warn", "error"]),
     /** What happens to logs and buckets when the stage is removed. */
     removal: z.enum([RemovalPolicy.RETAIN, RemovalPolicy.DESTROY]),
     /** Who hears the alarms. */
     alarmEmail: z.email().optional(),
-    /** How a new function version takes traffic. */
-    deployStrategy: z.enum(["all-at-once", "canary"]),
+    /**
+     * How CodeDeploy moves the API's `live` alias to a new function version. Absent: the API calls the function
+     * itself, which `sst dev` replaces with a stub that forwards to the developer's machine.
+     */
+    deployStrategy: z.enum(["all-at-once", "canary"]).optional(),
+    /** Alarm thresholds; with them come the alarms, their SNS topic and the dashboard. Absent: nobody watches the stage. */
+    monitoring: z
+      .object({
+        /** 5xx answers as a share of all requests. */
+        apiServerErrorPercent: z.number().positive().max(100),
+        apiP99LatencyMs: z.number().int().positive(),
+        databaseCpuPercent: z.number().positive().max(100),
+        databaseFreeStorageGiB: z.number().positive(),
+        /** The proxy's connections to the database as a share of those it may open. */
+        proxyConnectionsPercent: z.number().positive().max(100),
+      })
+      .optional(),
   })
-  .refine((config) => config.api.throttle.burst >= config.api.throttle.rate, "api.throttle.burst below api.throttle.rate");
+  .refine((config) => config.api.throttle.burst >= config.api.throttle.rate, "api.throttle.burst below api.throttle.rate")
+  .refine((config) => config.deployStrategy !== "canary" || config.monitoring, "a canary deploy needs monitoring: it rolls back on alarms");
 
 export type StageConfig = z.infer<typeof StageConfigSchema>;
 
@@ -71,12 +89,20 @@ type Preset = Omit<StageConfig, "domain" | "webOrigin" | "site" | "developerData
 
 const VITE_DEV_ORIGIN = "http://localhost:5173";
 
+const MONITORING: NonNullable<StageConfig["monitoring"]> = {
+  apiServerErrorPercent: 1,
+  apiP99LatencyMs: 2_000,
+  databaseCpuPercent: 80,
+  databaseFreeStorageGiB: 5,
+  proxyConnectionsPercent: 80,
+};
+
 const PRESETS: Record<StageKind, Preset> = {
   local: {
     api: { memoryMiB: 1024, timeoutSeconds: 10, throttle: { rate: 20, burst: 40 } },
     logRetention: RetentionDays.ONE_WEEK,
+    logLevel: "debug",
     removal: RemovalPolicy.DESTROY,
-    deployStrategy: "all-at-once",
   },
   staging: {
     subdomain: "staging",
@@ -91,8 +117,11 @@ const PRESETS: Record<StageKind, Preset> = {
       removal: RemovalPolicy.DESTROY,
     },
     logRetention: RetentionDays.TWO_WEEKS,
+    logLevel: "info",
     removal: RemovalPolicy.DESTROY,
     deployStrategy: "all-at-once",
+    // Little traffic: one failed request in twenty is already 5%; a smaller disk to fill.
+    monitoring: { ...MONITORING, apiServerErrorPercent: 5, databaseFreeStorageGiB: 2 },
   },
   prod: {
     subdomain: "",
@@ -107,8 +136,10 @@ const PRESETS: Record<StageKind, Preset> = {
       removal: RemovalPolicy.SNAPSHOT,
     },
     logRetention: RetentionDays.THREE_MONTHS,
+    logLevel: "info",
     removal: RemovalPolicy.RETAIN,
     deployStrategy: "canary",
+    monitoring: MONITORING,
   },
 };
 

@@ -1,8 +1,10 @@
 import type { App } from "sst/constructs";
 import { Account } from "./Account";
 import { ACCOUNT_STAGE, accountSettings, provideAccountSettings } from "./account/settings";
+import { Alerts } from "./Alerts";
 import { Api } from "./Api";
 import { provideStageConfig, resolveStageConfig } from "./config";
+import { Dashboard } from "./Dashboard";
 import { Database } from "./Database";
 import { Network } from "./Network";
 import { acceptKnownFindings } from "./nag";
@@ -30,7 +32,10 @@ export function addStacks(app: App, env: Record<string, string | undefined>): vo
     // X-Ray would need an endpoint in the VPC, and its PutTraceSegments cannot be scoped to a resource.
     tracing: "disabled",
   });
+  if (config.monitoring) app.stack(Alerts);
   if (config.database) app.stack(Network).stack(Database);
-  app.stack(Api).stack(Web);
+  app.stack(Api);
+  if (config.monitoring) app.stack(Dashboard);
+  app.stack(Web);
   acceptKnownFindings(app);
 }

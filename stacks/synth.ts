@@ -19,8 +19,15 @@ export const HOSTED_ZONE_ID = "Z0123456789EXAMPLE";
  */
 const STAND_IN_SITE = ".sst/stand-in-site";
 
-/** The configuration every offline synthesis uses (README, "Deploying"): the documentation domain, a stand-in page. */
-export const SYNTH_ENV: Record<string, string> = { DATA_API_DOMAIN: DOMAIN, DATA_API_WEB_DIST: STAND_IN_SITE };
+/**
+ * The configuration every offline synthesis uses (README, "Deploying"): the documentation domain and alarm address,
+ * a stand-in page.
+ */
+export const SYNTH_ENV: Record<string, string> = {
+  DATA_API_DOMAIN: DOMAIN,
+  DATA_API_ALARM_EMAIL: `alarms@${DOMAIN}`,
+  DATA_API_WEB_DIST: STAND_IN_SITE,
+};
 
 export interface SynthesizedStack {
   /** The SST stack id, e.g. "Database". */

@@ -1,0 +1,229 @@
+import { readFileSync } from "node:fs";
+import { Match } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { SYNTH_ENV, synthesizeStage } from "../synth";
+import { synthesized, type Synthesized } from "../testing";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation JSON
+type Resource = { Type: string; Properties: any };
+
+const WATCHED = ["staging", "prod"] as const;
+const THRESHOLDS = {
+  staging: { serverErrorPercent: 5, freeStorageGiB: 2 },
+  prod: { serverErrorPercent: 1, freeStorageGiB: 5 },
+} as const;
+
+const stages: Record<string, Synthesized> = {};
+beforeAll(async () => {
+  for (const stage of ["local", ...WATCHED]) stages[stage] = await synthesized(stage);
+});
+
+/** The logical id of the one resource of `type` (with `props`) in the stack. */
+function only(stage: string, stack: string, type: string, props?: object): string {
+  const ids = Object.keys(stages[stage]!.template(stack).findResources(type, props));
+  expect(ids, `${type} in ${stage} ${stack}`).toHaveLength(1);
+  return ids[0]!;
+}
+
+/** Every alarm of the stage, by name, with the stack that holds it. */
+function alarmsOf(stage: string): Map<string, { stack: string; props: Resource["Properties"] }> {
+  const alarms = new Map<string, { stack: string; props: Resource["Properties"] }>();
+  for (const { id } of stages[stage]!.stacks) {
+    for (const alarm of Object.values(stages[stage]!.template(id).findResources("AWS::CloudWatch::Alarm")) as Resource[]) {
+      alarms.set(alarm.Properties.AlarmName, { stack: id, props: alarm.Properties });
+    }
+  }
+  return alarms;
+}
+
+function alarm(stage: string, name: string) {
+  const found = alarmsOf(stage).get(`${stage}-data-api-${name}`);
+  if (!found) throw new Error(`${stage} has no alarm ${name}`);
+  return found;
+}
+
+const dimensionList = (dimensions: Record<string, unknown>) => Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value }));
+
+/** An alarm on one metric, in the form CloudFormation writes it. */
+const single = (namespace: string, metricName: string, dimensions: Record<string, unknown>, stat: string, period: number) => ({
+  Namespace: namespace,
+  MetricName: metricName,
+  Dimensions: dimensionList(dimensions),
+  ...(stat.startsWith("p") ? { ExtendedStatistic: stat } : { Statistic: stat }),
+  Period: period,
+});
+
+/** An alarm on `expression` over metrics that each have an id, a namespace, a name and a period in seconds. */
+const math = (expression: string, metrics: Record<string, [namespace: string, metricName: string, period: number]>, dimensions: Record<string, unknown>) => ({
+  Metrics: [
+    { Id: "expr_1", Expression: expression, ReturnData: true },
+    ...Object.entries(metrics).map(([Id, [Namespace, MetricName, Period]]) => ({
+      Id,
+      MetricStat: { Metric: { Namespace, MetricName, Dimensions: dimensionList(dimensions) }, Stat: "Sum", Period },
+      ReturnData: false,
+    })),
+  ],
+});
+
+const COMPARISONS = { ">": "GreaterThanThreshold", ">=": "GreaterThanOrEqualToThreshold", "<": "LessThanThreshold" } as const;
+
+/** Fires when `datapoints` of the last `periods` periods compare to `threshold` that way; what missing data counts as. */
+const rule = (comparison: keyof typeof COMPARISONS, threshold: number, datapoints: number, periods: number, missing: string) => ({
+  ComparisonOperator: COMPARISONS[comparison],
+  Threshold: threshold,
+  DatapointsToAlarm: datapoints,
+  EvaluationPeriods: periods,
+  TreatMissingData: missing,
+});
+
+const ALARMS = {
+  "api-5xx-rate": "more than the stage's share of requests answered 5xx, in 2 of 3 minutes",
+  "api-p99-latency": "p99 above 2 s for 15 minutes",
+  "function-errors": "failed invocations through the live alias in 2 of 3 minutes",
+  "function-throttles": "any throttled invocation of the live alias in 5 minutes",
+  "db-cpu": "average CPU above 80% for 15 minutes; silence counts as down",
+  "db-free-storage": "less free storage than the stage allows for 10 minutes; silence counts as down",
+  "proxy-connections": "the proxy holds more than 80% of the connections it may open, for 5 minutes",
+};
+
+describe.each(WATCHED)("the %s alarms", (stage) => {
+  const thresholds = THRESHOLDS[stage];
+
+  /** What each alarm watches and when it fires, in the stage's own resources. */
+  function expected(): Record<keyof typeof ALARMS, object> {
+    const apiId = { Ref: only(stage, "Api", "AWS::ApiGatewayV2::Api") };
+    const functionName = {
+      Ref: only(stage, "Api", "AWS::Lambda::Function", { Properties: { Handler: "packages/functions/src/api.handler" } }),
+    };
+    const alias = { FunctionName: functionName, Resource: { "Fn::Join": ["", [functionName, ":live"]] } };
+    const instance = { DBInstanceIdentifier: { Ref: only(stage, "Database", "AWS::RDS::DBInstance") } };
+    const api = { ApiId: apiId, Stage: "$default" };
+    return {
+      "api-5xx-rate": {
+        ...math("100 * errors / requests", { errors: ["AWS/ApiGateway", "5xx", 60], requests: ["AWS/ApiGateway", "Count", 60] }, api),
+        ...rule(">", thresholds.serverErrorPercent, 2, 3, "notBreaching"),
+      },
+      "api-p99-latency": { ...single("AWS/ApiGateway", "Latency", api, "p99", 300), ...rule(">", 2000, 3, 3, "notBreaching") },
+      "function-errors": { ...single("AWS/Lambda", "Errors", alias, "Sum", 60), ...rule(">=", 1, 2, 3, "notBreaching") },
+      "function-throttles": { ...single("AWS/Lambda", "Throttles", alias, "Sum", 300), ...rule(">=", 1, 1, 1, "notBreaching") },
+      "db-cpu": { ...single("AWS/RDS", "CPUUtilization", instance, "Average", 300), ...rule(">", 80, 3, 3, "breaching") },
+      "db-free-storage": {
+        ...single("AWS/RDS", "FreeStorageSpace", instance, "Minimum", 300),
+        ...rule("<", thresholds.freeStorageGiB * 1024 ** 3, 2, 2, "breaching"),
+      },
+      "proxy-connections": {
+        ...math(
+          "100 * connections / allowed",
+          { connections: ["AWS/RDS", "DatabaseConnections", 60], allowed: ["AWS/RDS", "MaxDatabaseConnectionsAllowed", 60] },
+          { ProxyName: { Ref: only(stage, "Database", "AWS::RDS::DBProxy") } },
+        ),
+        ...rule(">", 80, 5, 5, "notBreaching"),
+      },
+    };
+  }
+
+  it("are these seven, each in the stack of what it watches", () => {
+    const stacks = Object.fromEntries([...alarmsOf(stage)].map(([name, { stack }]) => [name.slice(`${stage}-data-api-`.length), stack]));
+    expect(stacks).toEqual({
+      "api-5xx-rate": "Api",
+      "api-p99-latency": "Api",
+      "function-errors": "Api",
+      "function-throttles": "Api",
+      "db-cpu": "Database",
+      "db-free-storage": "Database",
+      "proxy-connections": "Database",
+    });
+  });
+
+  it.each(Object.entries(ALARMS))("%s: %s", (name) => {
+    expect(alarm(stage, name).props).toMatchObject(expected()[name as keyof typeof ALARMS]);
+  });
+
+  it("notify the stage's alert topic when they fire and when they clear", () => {
+    const topicId = only(stage, "Alerts", "AWS::SNS::Topic");
+    for (const { props } of alarmsOf(stage).values()) {
+      expect(props.AlarmActions).toHaveLength(1);
+      expect(props.OKActions).toEqual(props.AlarmActions);
+      expect(stages[stage]!.exported(props.AlarmActions[0]["Fn::ImportValue"])).toEqual({ stack: "Alerts", value: { Ref: topicId } });
+    }
+  });
+
+  it("point to their section of the runbook, which exists", () => {
+    const sections = readFileSync("docs/runbook.md", "utf8").match(/^### .+$/gm);
+    for (const [name, { props }] of alarmsOf(stage)) {
+      const section = name.slice(`${stage}-data-api-`.length);
+      expect(props.AlarmDescription).toMatch(new RegExp(`\\. What to do: docs/runbook\\.md#${section}$`));
+      expect(sections).toContain(`### ${section}`);
+    }
+  });
+});
+
+describe.each(WATCHED)("the %s alert topic", (stage) => {
+  const alerts = () => stages[stage]!.template("Alerts");
+
+  it("is encrypted with its own rotated key, which CloudWatch alarms of this account may use", () => {
+    const keyId = only(stage, "Alerts", "AWS::KMS::Key");
+    alerts().hasResourceProperties("AWS::KMS::Key", {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: Match.anyValue() },
+          }),
+        ]),
+      },
+    });
+    alerts().hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: { "Fn::GetAtt": [keyId, "Arn"] } });
+  });
+
+  it("takes publications over TLS only, and from this account's CloudWatch alarms", () => {
+    const topic = { Ref: only(stage, "Alerts", "AWS::SNS::Topic") };
+    alerts().hasResourceProperties("AWS::SNS::TopicPolicy", {
+      Topics: [topic],
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Effect: "Deny", Principal: "*", Action: "sns:Publish", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+          Match.objectLike({
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: topic,
+            Condition: {
+              StringEquals: { "aws:SourceAccount": "123456789012" },
+              ArnLike: { "aws:SourceArn": { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":cloudwatch:eu-west-1:123456789012:alarm:*"]] } },
+            },
+          }),
+        ],
+      },
+    });
+  });
+
+  it("e-mails DATA_API_ALARM_EMAIL", () => {
+    alerts().resourceCountIs("AWS::SNS::Subscription", 1);
+    alerts().hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "email",
+      Endpoint: SYNTH_ENV.DATA_API_ALARM_EMAIL,
+      TopicArn: { Ref: only(stage, "Alerts", "AWS::SNS::Topic") },
+    });
+  });
+});
+
+describe("without DATA_API_ALARM_EMAIL", () => {
+  it("the topic is there for the alarms, with no subscriber", async () => {
+    const { DATA_API_ALARM_EMAIL: _, ...env } = SYNTH_ENV;
+    const staging = await synthesizeStage("staging", env);
+    const resources = Object.values<Resource>(staging.stacks.find((stack) => stack.id === "Alerts")!.template.Resources);
+    expect(resources.filter((resource) => resource.Type === "AWS::SNS::Topic")).toHaveLength(1);
+    expect(resources.filter((resource) => resource.Type === "AWS::SNS::Subscription")).toEqual([]);
+  });
+});
+
+describe("the local stage", () => {
+  it("has no alarm and no alert topic", () => {
+    expect(alarmsOf("local").size).toBe(0);
+    expect(stages.local!.has("Alerts")).toBe(false);
+  });
+});

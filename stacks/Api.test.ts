@@ -1,3 +1,4 @@
+import rootPackage from "../package.json";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Match } from "aws-cdk-lib/assertions";
@@ -66,9 +67,10 @@ describe.each(Object.entries(EXPECTED))("the %s API", (stage, expected) => {
     expect(map.sourcesContent).toBeUndefined();
   });
 
-  it(`tells the function its stage, logs at ${expected.logLevel} level and keeps one connection per execution environment`, () => {
+  it(`tells the function its stage and release, logs at ${expected.logLevel} level and keeps one connection per execution environment`, () => {
     expect(apiFunction(stage).Properties.Environment.Variables).toMatchObject({
       STAGE: stage,
+      APP_VERSION: rootPackage.version,
       LOG_LEVEL: expected.logLevel,
       DATABASE_POOL_MAX: "1",
     });

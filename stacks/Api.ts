@@ -40,6 +40,7 @@ export function Api({ stack, app }: StackContext) {
     timeout: config.api.timeoutSeconds,
     environment: {
       STAGE: app.stage,
+      APP_VERSION: config.version,
       LOG_LEVEL: config.logLevel,
       // One connection per execution environment: Lambda runs one request at a time, the proxy does the pooling.
       DATABASE_POOL_MAX: "1",

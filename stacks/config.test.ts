@@ -1,3 +1,4 @@
+import rootPackage from "../package.json";
 import { RemovalPolicy } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { App } from "sst/constructs";
@@ -75,6 +76,11 @@ describe("resolveStageConfig", () => {
 
   it("passes the alarm e-mail through", () => {
     expect(resolveStageConfig("prod", { ...DOMAIN, DATA_API_ALARM_EMAIL: "ops@example.com" }).alarmEmail).toBe("ops@example.com");
+  });
+
+  it("names the release from DATA_API_VERSION, else package.json", () => {
+    expect(resolveStageConfig("prod", { ...DOMAIN, DATA_API_VERSION: "v1.4.2" }).version).toBe("v1.4.2");
+    expect(resolveStageConfig("prod", DOMAIN).version).toBe(rootPackage.version);
   });
 
   it.each([

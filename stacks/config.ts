@@ -3,6 +3,7 @@ import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { App } from "sst/constructs";
 // The root resolves "zod" to SST's zod 3; its v4 entry point has the current API.
 import { z } from "zod/v4";
+import rootPackage from "../package.json";
 
 /** The stages with settings of their own; any other name is a personal stage that behaves like `local`. */
 type StageKind = "local" | "staging" | "prod";
@@ -44,6 +45,8 @@ const StageConfigSchema = z
     logRetention: z.enum(RetentionDays),
     /** The function's LOG_LEVEL. */
     logLevel: z.enum(["debug", "info", "warn", "error"]),
+    /** What `/health` and every log line report as the running release. */
+    version: z.string().min(1),
     /** What happens to logs and buckets when the stage is removed. */
     removal: z.enum([RemovalPolicy.RETAIN, RemovalPolicy.DESTROY]),
     /** Who hears the alarms. */
@@ -77,12 +80,14 @@ const Env = z.object({
   DATA_API_HOSTED_ZONE: hostname.optional(),
   DATA_API_ALARM_EMAIL: z.email().optional(),
   DATA_API_WEB_DIST: z.string().min(1).optional(),
+  /** The release being deployed (CI passes the tag, or the commit on main); defaults to package.json's version. */
+  DATA_API_VERSION: z.string().trim().min(1).optional(),
   DATA_API_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region like eu-west-1").default("eu-west-1"),
   DATABASE_URL: z.string().min(1).optional(),
 });
 type Env = z.infer<typeof Env>;
 
-type Preset = Omit<StageConfig, "domain" | "webOrigin" | "site" | "developerDatabaseUrl" | "alarmEmail"> & {
+type Preset = Omit<StageConfig, "domain" | "webOrigin" | "site" | "developerDatabaseUrl" | "alarmEmail" | "version"> & {
   /** The web page's host under DATA_API_DOMAIN ("" for the apex); undefined: no custom domain. */
   subdomain?: string;
 };
@@ -184,6 +189,7 @@ export function resolveStageConfig(stage: string, env: Record<string, string | u
       : { path: "packages/web", buildCommand: "npm run build", buildOutput: "dist" },
     developerDatabaseUrl: preset.database ? undefined : settings.DATABASE_URL,
     alarmEmail: settings.DATA_API_ALARM_EMAIL,
+    version: settings.DATA_API_VERSION ?? rootPackage.version,
   });
   if (!parsed.success) throw new Error(`Invalid configuration for stage "${stage}": ${problems(parsed.error)}`);
   return parsed.data;

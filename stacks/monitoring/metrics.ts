@@ -1,15 +1,12 @@
 import { Duration } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import type * as rds from "aws-cdk-lib/aws-rds";
+import { METRICS_NAMESPACE, SERVICE } from "../../packages/functions/src/observability/names";
 
-/**
- * Where the function's EMF metrics land: Powertools Metrics in packages/functions/src/observability/telemetry.ts
- * writes this namespace with these dimensions. Keep both sides the same.
- */
-export const APP_METRICS = { namespace: "DataApi", service: "data-api" } as const;
+/** Where the function's EMF metrics land (packages/functions/src/observability/names.ts, shared with the function). */
+export const APP_METRICS = { namespace: METRICS_NAMESPACE, service: SERVICE } as const;
 
-/** The function's business metrics, each a count of requests that ended that way. */
-export const BUSINESS_METRICS = ["DataCreated", "DataDeleted", "DuplicateRejected", "ValidationRejected", "DatabaseErrors"] as const;
+export { BUSINESS_METRICS } from "../../packages/functions/src/observability/names";
 
 export const ONE_MINUTE = Duration.minutes(1);
 export const FIVE_MINUTES = Duration.minutes(5);

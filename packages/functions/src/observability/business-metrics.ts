@@ -1,11 +1,8 @@
 import { isDatabaseFailure } from "@data-api/core/db/failure";
 
-export type BusinessMetric =
-  | "DataCreated"
-  | "DataDeleted"
-  | "DuplicateRejected"
-  | "ValidationRejected"
-  | "DatabaseErrors";
+import type { BusinessMetric } from "./names";
+
+export type { BusinessMetric } from "./names";
 
 export interface Outcome {
   method: string;

@@ -2,8 +2,9 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 
-export const SERVICE = "data-api";
-export const METRICS_NAMESPACE = "DataApi";
+import { METRICS_NAMESPACE, SERVICE } from "./names";
+
+export { METRICS_NAMESPACE, SERVICE } from "./names";
 
 /**
  * Powertools Metrics counting a cold start in the invocation's own EMF document, where

@@ -1,43 +1,71 @@
+import * as v from "valibot";
+
 /**
- * Reads typed settings from environment variables. Unset and blank mean "use the default"; every
- * wrong value is noted, and `check` then refuses them all in one error.
+ * Valibot schemas for settings read from environment variables. `envReader` hands each schema the trimmed
+ * value, or undefined when it is unset or blank, so a schema only says what a given value must be and what
+ * an absent one defaults to. Callers build their readers once, at module level: a cold start pays for it once.
  */
-export class EnvReader {
-  readonly #problems: string[] = [];
 
-  constructor(private readonly env: Record<string, string | undefined>) {}
+type Env = Record<string, string | undefined>;
 
-  /** The trimmed value, or `fallback` when unset or blank. */
-  text(name: string, fallback: string): string {
-    return this.env[name]?.trim() || fallback;
-  }
+/** A setting's schema: it reads the trimmed text of a variable, undefined when unset or blank. */
+type Setting = v.GenericSchema<string | undefined, unknown>;
 
-  integer(name: string, min: number, max: number, fallback: number): number {
-    const text = this.text(name, "");
-    if (text === "") return fallback;
-    const value = Number(text);
-    if (Number.isInteger(value) && value >= min && value <= max) return value;
-    this.#problems.push(`${name} must be an integer from ${min} to ${max}, not "${text}"`);
-    return fallback;
-  }
+// Messages leave out the variable's name, which `envReader` puts in front: valibot adds the issue's path
+// only after the message is made.
+const refused = (rule: string) => (issue: v.BaseIssue<unknown>) => `must be ${rule}, not "${String(issue.input)}"`;
 
-  /** One of `choices`, whatever the case it is written in; undefined when unset. */
-  choice<const T extends string>(name: string, choices: readonly T[]): T | undefined {
-    const text = this.text(name, "");
-    if (text === "") return undefined;
-    const match = choices.find((choice) => choice.toLowerCase() === text.toLowerCase());
-    if (match === undefined) this.#problems.push(`${name} must be one of ${choices.join(", ")}, not "${text}"`);
-    return match;
-  }
+/** Text, or `fallback` when not given. */
+export const text = (fallback: string) => v.optional(v.string(), fallback);
 
-  /** `true`/`1` or `false`/`0`; false when unset. */
-  flag(name: string): boolean {
-    const value = this.choice(name, ["true", "false", "1", "0"]);
-    return value === "true" || value === "1";
-  }
+/** Text, or undefined when not given. */
+export const optionalText = v.optional(v.string());
 
-  /** Throws one error naming every wrong value read so far. */
-  check(what: string): void {
-    if (this.#problems.length > 0) throw new Error(`Invalid ${what}: ${this.#problems.join("; ")}`);
-  }
+/** An integer from `min` to `max`, or `fallback` when not given. */
+export const integer = (min: number, max: number, fallback: number) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.check((given) => {
+        const value = Number(given);
+        return Number.isInteger(value) && value >= min && value <= max;
+      }, refused(`an integer from ${min} to ${max}`)),
+      v.transform(Number),
+    ),
+    String(fallback),
+  );
+
+const oneOf = <const T extends string>(choices: readonly T[]) =>
+  v.pipe(
+    v.string(),
+    v.transform((given) => choices.find((choice) => choice.toLowerCase() === given.toLowerCase()) ?? given),
+    v.picklist(choices, refused(`one of ${choices.join(", ")}`)),
+  );
+
+/** One of `choices`, whatever the case it is written in; undefined when not given. */
+export const choice = <const T extends string>(choices: readonly T[]) => v.optional(oneOf(choices));
+
+/** `true`/`1` or `false`/`0`, in any case; false when not given. */
+export const flag = v.optional(
+  v.pipe(
+    oneOf(["true", "false", "1", "0"]),
+    v.transform((value) => value === "true" || value === "1"),
+  ),
+  "false",
+);
+
+/**
+ * A function that reads the `settings` from an environment, or throws one error naming every wrong value
+ * (`Invalid <what>: DB_PORT must be ..., not "99999"; ...`).
+ */
+export function envReader<const Settings extends Record<string, Setting>>(what: string, settings: Settings) {
+  const schema = v.object(settings);
+  const names = Object.keys(settings);
+  return (env: Env): v.InferOutput<typeof schema> => {
+    const given = Object.fromEntries(names.map((name) => [name, env[name]?.trim() || undefined]));
+    const result = v.safeParse(schema, given);
+    if (result.success) return result.output;
+    const problems = result.issues.map((issue) => `${v.getDotPath(issue)} ${issue.message}`);
+    throw new Error(`Invalid ${what}: ${problems.join("; ")}`);
+  };
 }

@@ -47,6 +47,20 @@ describe("databaseConfigFromEnv", () => {
     expect(databaseConfigFromEnv({ DATABASE_URL: "postgres://db/app", DATABASE_SSL: "require" })).toMatchObject({
       ssl: "require",
     });
+    expect(databaseConfigFromEnv({ DB_HOST: "proxy.example", DB_IAM_AUTH: "1", DATABASE_SSL: "Require" })).toMatchObject({
+      iamAuth: true,
+      ssl: "require",
+    });
+  });
+
+  it("names every wrong value in one error", () => {
+    expect(() =>
+      databaseConfigFromEnv({ DB_HOST: "h", DB_PORT: "99999", DB_IAM_AUTH: "yes", DATABASE_CONNECT_TIMEOUT: "61" }),
+    ).toThrow(
+      'Invalid database settings: DB_PORT must be an integer from 1 to 65535, not "99999"; ' +
+        'DB_IAM_AUTH must be one of true, false, 1, 0, not "yes"; ' +
+        'DATABASE_CONNECT_TIMEOUT must be an integer from 1 to 60, not "61"',
+    );
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
-import { EnvReader } from "@data-api/core/env";
+import { choice, envReader, integer, text } from "@data-api/core/env";
 
 const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const satisfies LogLevel[];
 
@@ -11,15 +11,20 @@ export interface RuntimeSettings {
   logLevel?: LogLevel;
 }
 
+const readAppEnv = envReader("app settings", {
+  STAGE: text("local"),
+  APP_VERSION: text("dev"),
+  HEALTH_TIMEOUT_MS: integer(50, 25_000, 2_000),
+  LOG_LEVEL: choice(LOG_LEVELS),
+});
+
 /** Host-independent settings of the app, read once at start-up. */
 export function runtimeSettings(env: Record<string, string | undefined>): RuntimeSettings {
-  const read = new EnvReader(env);
-  const settings = {
-    stage: read.text("STAGE", "local"),
-    version: read.text("APP_VERSION", "dev"),
-    healthTimeoutMs: read.integer("HEALTH_TIMEOUT_MS", 50, 25_000, 2_000),
-    logLevel: read.choice("LOG_LEVEL", LOG_LEVELS),
+  const settings = readAppEnv(env);
+  return {
+    stage: settings.STAGE,
+    version: settings.APP_VERSION,
+    healthTimeoutMs: settings.HEALTH_TIMEOUT_MS,
+    logLevel: settings.LOG_LEVEL,
   };
-  read.check("app settings");
-  return settings;
 }

@@ -1,4 +1,4 @@
-import { EnvReader } from "../env";
+import { choice, envReader, flag, integer, optionalText, text } from "../env";
 
 export type Ssl = "disable" | "require" | "verify-full";
 
@@ -27,6 +27,19 @@ export interface PgliteConfig {
 
 export type DatabaseConfig = PostgresConfig | PgliteConfig;
 
+const readDatabaseEnv = envReader("database settings", {
+  DATABASE_URL: optionalText,
+  DB_HOST: optionalText,
+  DB_PORT: integer(1, 65535, 5432),
+  DB_NAME: text("postgres"),
+  DB_USER: text("postgres"),
+  DB_IAM_AUTH: flag,
+  AWS_REGION: optionalText,
+  DATABASE_SSL: choice(["disable", "require", "verify-full"]),
+  DATABASE_POOL_MAX: integer(1, 100, 10),
+  DATABASE_CONNECT_TIMEOUT: integer(1, 60, 5),
+});
+
 /**
  * Reads the database settings from the environment: DATABASE_URL or DB_HOST selects PostgreSQL,
  * otherwise the embedded PGlite under `pgliteDir` is used.
@@ -35,24 +48,24 @@ export function databaseConfigFromEnv(
   env: Record<string, string | undefined>,
   pgliteDir?: string,
 ): DatabaseConfig {
-  const read = new EnvReader(env);
-  const url = read.text("DATABASE_URL", "");
-  const host = read.text("DB_HOST", "");
-  const iamAuth = read.flag("DB_IAM_AUTH");
-  const config = {
-    port: read.integer("DB_PORT", 1, 65535, 5432),
-    database: read.text("DB_NAME", "postgres"),
-    user: read.text("DB_USER", "postgres"),
-    region: read.text("AWS_REGION", "") || undefined,
-    // IAM tokens are only accepted over TLS, so IAM implies a verified TLS connection unless told otherwise.
-    ssl: read.choice("DATABASE_SSL", ["disable", "require", "verify-full"]) ?? (iamAuth ? "verify-full" : "disable"),
-    maxConnections: read.integer("DATABASE_POOL_MAX", 1, 100, 10),
-    connectTimeoutSeconds: read.integer("DATABASE_CONNECT_TIMEOUT", 1, 60, 5),
-  };
-  read.check("database settings");
+  const settings = readDatabaseEnv(env);
+  const { DATABASE_URL: url, DB_HOST: host, DB_IAM_AUTH: iamAuth } = settings;
   if (!url && !host) return { driver: "pglite", dataDir: pgliteDir };
   if (iamAuth && !host) {
     throw new Error("DB_IAM_AUTH needs DB_HOST, DB_PORT, DB_NAME and DB_USER rather than DATABASE_URL");
   }
-  return { driver: "postgres", url: url || undefined, host: host || undefined, iamAuth, ...config };
+  return {
+    driver: "postgres",
+    url,
+    host,
+    port: settings.DB_PORT,
+    database: settings.DB_NAME,
+    user: settings.DB_USER,
+    iamAuth,
+    region: settings.AWS_REGION,
+    // IAM tokens are only accepted over TLS, so IAM implies a verified TLS connection unless told otherwise.
+    ssl: settings.DATABASE_SSL ?? (iamAuth ? "verify-full" : "disable"),
+    maxConnections: settings.DATABASE_POOL_MAX,
+    connectTimeoutSeconds: settings.DATABASE_CONNECT_TIMEOUT,
+  };
 }

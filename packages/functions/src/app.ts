@@ -1,17 +1,14 @@
 import type { Database } from "@data-api/core/db/database";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed as allowedMethods } from "hono/method-not-allowed";
 import { requestId, type RequestIdVariables } from "hono/request-id";
 import type { Context as LambdaContext } from "aws-lambda";
 import type { LambdaEvent } from "hono/aws-lambda";
-import { methodNotAllowed, notFound, onError, problem } from "./http/problem";
+import { methodNotAllowed, notFound, onError } from "./http/problem";
 import { observe } from "./observability/observe";
 import type { Telemetry } from "./observability/telemetry";
 import { dataRoutes } from "./routes/data";
 import { healthRoutes } from "./routes/health";
-
-export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface AppEnv {
   Bindings: { event?: LambdaEvent; lambdaContext?: LambdaContext };
@@ -34,12 +31,6 @@ export function createApp(options: AppOptions) {
     .use(requestId({ generator: (c) => c.env?.event?.requestContext?.requestId ?? crypto.randomUUID() }))
     .use(observe(options.telemetry))
     .use(allowedMethods({ app, onMethodNotAllowed: methodNotAllowed }))
-    .use(
-      bodyLimit({
-        maxSize: BODY_LIMIT_BYTES,
-        onError: (c) => problem(c, 413, `Request body must be at most ${BODY_LIMIT_BYTES / 1024} KiB`),
-      }),
-    )
     .route("/data", dataRoutes(options.db))
     .route("/health", healthRoutes({ ...options, timeoutMs: options.healthTimeoutMs }))
     .notFound(notFound)

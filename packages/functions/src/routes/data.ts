@@ -1,7 +1,7 @@
 import { Data } from "@data-api/core/data/index";
 import type { Database } from "@data-api/core/db/database";
 import { Hono } from "hono";
-import { jsonBody } from "../http/json-body";
+import { jsonBody, limitBody } from "../http/json-body";
 import type { AppEnv } from "../app";
 
 function nextPageLink(requestUrl: string, after: number): string {
@@ -17,7 +17,7 @@ export const dataRoutes = (db: Database) =>
       if (page.next !== undefined) c.header("Link", nextPageLink(c.req.url, page.next));
       return c.json(page.items);
     })
-    .post("/", async (c) => {
+    .post("/", limitBody, async (c) => {
       const created = await Data.create(db, await jsonBody(c));
       return c.json({ message: "Data inserted successfully", ...created });
     })

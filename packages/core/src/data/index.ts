@@ -1,16 +1,16 @@
 export * as Data from "./index";
 
-import { asc, eq, gt, sql } from "drizzle-orm";
-import type { Database } from "../db/database";
+import { eq, sql } from "drizzle-orm";
+import { rowsOf, type Database } from "../db/database";
 import { guard, withDeadline } from "../db/unavailable";
 import { ConflictError, NotFoundError } from "../error";
 import { dataTable } from "./data.sql";
 import { CreateInput, Id, ListInput, parse } from "./input";
 
-export interface Info {
+export type Info = {
   id: number;
   name: string;
-}
+};
 
 export interface Page {
   items: Info[];
@@ -20,16 +20,16 @@ export interface Page {
 
 const columns = { id: dataTable.id, name: dataTable.name };
 
-/** Keyset pagination by id: each page costs one index range scan, however deep it is. */
+/**
+ * Keyset pagination by id: each page costs one index range scan, however deep it is. The SQL still names the
+ * schema's table and columns, but the rows come straight from the driver: drizzle's per-field mapping of a
+ * 100-row page took about 40% of the local server's CPU for GET /data (bench/http.ts: ~1,000 -> ~1,900 req/s).
+ */
 export async function list(db: Database, input: Record<string, string | undefined>): Promise<Page> {
-  const { limit, after } = parse(ListInput, input);
+  const { limit, after = 0 } = parse(ListInput, input);
+  const { id, name } = dataTable;
   const rows = await guard(() =>
-    db
-      .select(columns)
-      .from(dataTable)
-      .where(after === undefined ? undefined : gt(dataTable.id, after))
-      .orderBy(asc(dataTable.id))
-      .limit(limit + 1),
+    rowsOf<Info>(db, sql`select ${id}, ${name} from ${dataTable} where ${id} > ${after} order by ${id} limit ${limit + 1}`),
   );
   if (rows.length <= limit) return { items: rows };
   const items = rows.slice(0, limit);

@@ -23,6 +23,24 @@ function errorLines(error: unknown, prefix = ""): string[] {
 }
 
 /**
+ * Collects stdout lines and writes them once per turn of the event loop: a terminal or pipe write is a
+ * synchronous system call, and under load one per request cost the local server a tenth of its throughput.
+ */
+const stdoutBatch = (() => {
+  let pending = "";
+  const flush = () => {
+    if (pending === "") return;
+    process.stdout.write(pending);
+    pending = "";
+  };
+  process.on("exit", flush);
+  return (text: string) => {
+    if (pending === "") setImmediate(flush);
+    pending += text;
+  };
+})();
+
+/**
  * The Powertools logger printing `time LEVEL message key=value…` instead of JSON, so `npm start` reads like a
  * terminal log. Fields the message already says (`GET /data 200`) or that never change are left out.
  */
@@ -41,8 +59,9 @@ export class TerminalLogger extends Logger {
     const head = [paint(90, time), paint(LEVEL_COLOURS[name] ?? 36, name.padEnd(5)), message];
     if (details.length > 0) head.push(paint(90, details.join(" ")));
     const lines = [head.join(" "), ...errorLines(error).map((line) => paint(31, line))];
-    const stream = logLevel >= LogLevelThreshold.ERROR ? process.stderr : process.stdout;
-    stream.write(`${lines.join("\n")}\n`);
+    const text = `${lines.join("\n")}\n`;
+    if (logLevel >= LogLevelThreshold.ERROR) process.stderr.write(text);
+    else stdoutBatch(text);
   }
 }
 

@@ -1,8 +1,8 @@
 import { RemovalPolicy } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
-import type { App } from "sst/constructs";
 // The root resolves "zod" to SST's zod 3; its v4 entry point has the current API.
 import { z } from "zod/v4";
+import { appContext } from "./app-context";
 import rootPackage from "../package.json";
 
 /** The stages with settings of their own; any other name is a personal stage that behaves like `local`. */
@@ -200,15 +200,8 @@ export function appSettings(env: Record<string, string | undefined>) {
   return { name: "data-api", region: readEnv("any", env).DATA_API_REGION };
 }
 
-const provided = new WeakMap<App, StageConfig>();
+const stageConfig = appContext<StageConfig>("stage config");
 
-/** Hands the validated config to the stacks of `app` (SST's functional stacks take no props). */
-export function provideStageConfig(app: App, config: StageConfig): void {
-  provided.set(app, config);
-}
-
-export function useStageConfig(app: App): StageConfig {
-  const config = provided.get(app);
-  if (!config) throw new Error("No stage config: build the stacks through addStacks()");
-  return config;
-}
+/** Hands the validated config to the stacks of `app`. */
+export const provideStageConfig = stageConfig.provide;
+export const useStageConfig = stageConfig.use;

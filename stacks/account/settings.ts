@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import type { App } from "sst/constructs";
+import { appContext } from "../app-context";
 
 /** `sst deploy --stage account` deploys the per-account stack instead of the app. */
 export const ACCOUNT_STAGE = "account";
@@ -51,15 +51,8 @@ function gitOriginUrl(): string | undefined {
   }
 }
 
-const provided = new WeakMap<App, AccountSettings>();
+const settings = appContext<AccountSettings>("account settings");
 
-/** Hands the validated settings to the Account stack (SST's functional stacks take no props). */
-export function provideAccountSettings(app: App, settings: AccountSettings): void {
-  provided.set(app, settings);
-}
-
-export function useAccountSettings(app: App): AccountSettings {
-  const settings = provided.get(app);
-  if (!settings) throw new Error("No account settings: build the stacks through addStacks()");
-  return settings;
-}
+/** Hands the validated settings to the Account stack. */
+export const provideAccountSettings = settings.provide;
+export const useAccountSettings = settings.use;

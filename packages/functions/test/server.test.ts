@@ -1,42 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer as start } from "./support/server";
 
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-/** Starts `npm start`'s server the way a user does, on a free port and a throw-away embedded database. */
-async function startServer(pgliteDir: string): Promise<Running> {
-  const env = { ...process.env, PORT: "0", PGLITE_DIR: pgliteDir, DATABASE_URL: "" };
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/functions/src/server.ts"], { cwd: root, env });
-  let output = "";
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-  return { child, url, output: () => output };
-}
-
-function stop(child: ChildProcess, signal: NodeJS.Signals) {
-  return new Promise<{ code: number | null; elapsed: number }>((resolve) => {
-    const started = performance.now();
-    child.on("exit", (code) => resolve({ code, elapsed: performance.now() - started }));
-    child.kill(signal);
-  });
-}
+/** The server on a throw-away embedded database, as on a machine with no PostgreSQL. */
+const startServer = (pgliteDir: string) => start({ PGLITE_DIR: pgliteDir, DATABASE_URL: "" });
 
 describe("the local server (npm start)", { timeout: 90_000 }, () => {
   let dir: string;
@@ -56,15 +25,15 @@ describe("the local server (npm start)", { timeout: 90_000 }, () => {
       body: JSON.stringify({ name: "kept across restarts" }),
     });
     expect(created.status).toBe(200);
-    const { code, elapsed } = await stop(server.child, "SIGTERM");
+    const { code, elapsedMs } = await server.stop("SIGTERM");
     expect(code).toBe(0);
-    expect(elapsed).toBeLessThan(5_000);
+    expect(elapsedMs).toBeLessThan(5_000);
   });
 
   it("keeps the rows after a restart, and stops on SIGINT", async () => {
     const server = await startServer(dir);
     const rows = await (await fetch(`${server.url}/data`)).json();
     expect(rows).toEqual([{ id: 1, name: "kept across restarts" }]);
-    expect((await stop(server.child, "SIGINT")).code).toBe(0);
+    expect((await server.stop("SIGINT")).code).toBe(0);
   });
 });

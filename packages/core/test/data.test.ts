@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Data } from "../src/data/index";
+import { ping } from "../src/db/unavailable";
 import { ConflictError, NotFoundError, ValidationError } from "../src/error";
 import { openTestDatabase, type TestDatabase } from "./support/database";
 
@@ -92,8 +93,8 @@ describe("Data.remove", () => {
   });
 });
 
-describe("Data.ping", () => {
+describe("ping", () => {
   it("resolves when the database answers", async () => {
-    await expect(Data.ping(database.db, 2_000)).resolves.toBeUndefined();
+    await expect(ping(database.db, 2_000)).resolves.toBeUndefined();
   });
 });

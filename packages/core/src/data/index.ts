@@ -2,7 +2,7 @@ export * as Data from "./index";
 
 import { eq, sql } from "drizzle-orm";
 import { rowsOf, type Database } from "../db/database";
-import { guard, withDeadline } from "../db/unavailable";
+import { guard } from "../db/unavailable";
 import { ConflictError, NotFoundError } from "../error";
 import { dataTable } from "./data.sql";
 import { CreateInput, Id, ListInput, parse } from "./input";
@@ -52,9 +52,4 @@ export async function remove(db: Database, id: string): Promise<void> {
     db.delete(dataTable).where(eq(dataTable.id, validId)).returning({ id: dataTable.id }),
   );
   if (deleted.length === 0) throw new NotFoundError("Data not found");
-}
-
-/** Resolves when the database answers a trivial query within `timeoutMs`. */
-export async function ping(db: Database, timeoutMs: number): Promise<void> {
-  await withDeadline(() => db.execute(sql`select 1`), timeoutMs);
 }

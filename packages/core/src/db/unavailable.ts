@@ -58,6 +58,13 @@ export async function withDeadline<T>(call: () => Promise<T>, timeoutMs: number)
   }
 }
 
+const answer = (db: Database) => db.execute(sql`select 1`);
+
+/** Resolves when the database answers a trivial query within `timeoutMs`. */
+export async function ping(db: Database, timeoutMs: number): Promise<void> {
+  await withDeadline(() => answer(db), timeoutMs);
+}
+
 /**
  * Resolves once the database answers `select 1`, retrying while it is unavailable: an RDS Proxy created in the same
  * deploy accepts connections a few minutes after CloudFormation reports it. Gives up after `timeoutMs`.
@@ -66,7 +73,7 @@ export async function waitForDatabase(db: Database, timeoutMs: number, intervalM
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      await guard(() => db.execute(sql`select 1`));
+      await guard(() => answer(db));
       return;
     } catch (error) {
       if (!(error instanceof DatabaseUnavailableError) || Date.now() + intervalMs > deadline) throw error;

@@ -1,5 +1,5 @@
-import { Data } from "@data-api/core/data/index";
 import type { Database } from "@data-api/core/db/database";
+import { ping } from "@data-api/core/db/unavailable";
 import { DatabaseUnavailableError } from "@data-api/core/error";
 import { Hono } from "hono";
 import type { AppEnv } from "../app";
@@ -14,7 +14,7 @@ export interface HealthOptions {
 export const healthRoutes = ({ db, stage, version, timeoutMs }: HealthOptions) =>
   new Hono<AppEnv>().get("/", async (c) => {
     try {
-      await Data.ping(db, timeoutMs);
+      await ping(db, timeoutMs);
       return c.json({ status: "ok", checks: { database: "ok" }, version, stage });
     } catch (error) {
       if (!(error instanceof DatabaseUnavailableError)) throw error;

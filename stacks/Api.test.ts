@@ -10,7 +10,7 @@ import { synthesized, type Synthesized } from "./testing";
 type Resource = { Type: string; Properties: any };
 
 const EXPECTED = {
-  local: { domain: undefined, origin: "http://localhost:5173", throttle: [20, 40], retention: 7, logLevel: "debug" },
+  local: { domain: undefined, origin: "*", throttle: [20, 40], retention: 7, logLevel: "debug" },
   staging: { domain: "api.staging.example.com", origin: "https://staging.example.com", throttle: [50, 100], retention: 14, logLevel: "info" },
   prod: { domain: "api.example.com", origin: "https://example.com", throttle: [200, 400], retention: 90, logLevel: "info" },
 } as const;
@@ -96,7 +96,7 @@ describe.each(Object.entries(EXPECTED))("the %s API", (stage, expected) => {
     expect(settings.DestinationArn).toEqual({ "Fn::GetAtt": [expect.stringMatching(/^AccessLogs/), "Arn"] });
   });
 
-  it("allows the web origin only, for the methods the page uses, and lets it read the paging Link", () => {
+  it("allows the web origin (any, where the page has no domain of its own), the methods the page uses, and the paging Link", () => {
     api(stage).hasResourceProperties("AWS::ApiGatewayV2::Api", {
       ProtocolType: "HTTP",
       CorsConfiguration: Match.objectLike({

@@ -71,7 +71,7 @@ export function Api({ stack, app }: StackContext) {
     defaults: { throttle: config.api.throttle },
     accessLog: { destinationArn: accessLogs.logGroupArn, format: ACCESS_LOG_FORMAT },
     cors: {
-      allowOrigins: [config.webOrigin],
+      allowOrigins: config.corsOrigins,
       allowMethods: ["GET", "POST", "DELETE"],
       allowHeaders: ["content-type", "x-correlation-id"],
       // Link leads the page to the next page of records; the ids tie a response to its log lines.

@@ -13,6 +13,9 @@ const PRIVATE_BUCKET = {
   blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
 } satisfies s3.BucketProps;
 
+/** The Vite package that StaticSite builds on every deploy, with the API's URL in its environment. */
+const PAGE = { path: "packages/web", buildCommand: "npm run build", buildOutput: "dist" };
+
 /** The Vite page on S3 + CloudFront, built with the API's URL. */
 export function Web({ stack, app }: StackContext) {
   const config = useStageConfig(app);
@@ -34,10 +37,10 @@ export function Web({ stack, app }: StackContext) {
     autoDeleteObjects: true,
   });
   const site = new StaticSite(stack, "Site", {
-    ...config.site,
+    ...PAGE,
     environment: { VITE_API_URL: api.url },
     // SST writes Vite typings for `environment`; keep them out of the web package's sources.
-    vite: { types: relative(resolve(config.site.path), resolve(".sst/types/web-env.d.ts")) },
+    vite: { types: relative(resolve(PAGE.path), resolve(".sst/types/web-env.d.ts")) },
     customDomain: config.domain && { domainName: config.domain.web, hostedZone: config.domain.zone },
     cdk: {
       bucket: files,

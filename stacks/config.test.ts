@@ -5,13 +5,14 @@ import type { App } from "sst/constructs";
 import { describe, expect, it } from "vitest";
 import { appSettings, resolveStageConfig, useStageConfig } from "./config";
 
-const DOMAIN = { DATA_API_DOMAIN: "example.com" };
+/** What a deployed stage needs at the least: its domain, and who hears its alarms. */
+const DOMAIN = { DATA_API_DOMAIN: "example.com", DATA_API_ALARM_EMAIL: "alarms@example.com" };
 
 describe("resolveStageConfig", () => {
   it("gives prod the apex web domain, a Multi-AZ database kept on removal and a canary deploy", () => {
     const prod = resolveStageConfig("prod", DOMAIN);
     expect(prod.domain).toEqual({ zone: "example.com", web: "example.com", api: "api.example.com" });
-    expect(prod.webOrigin).toBe("https://example.com");
+    expect(prod.corsOrigins).toEqual(["https://example.com"]);
     expect(prod.database).toMatchObject({
       multiAz: true,
       backupRetentionDays: 30,
@@ -51,7 +52,7 @@ describe("resolveStageConfig", () => {
       expect(config.domain).toBeUndefined();
       expect(config.database).toBeUndefined();
       expect(config.developerDatabaseUrl).toBe(url);
-      expect(config.webOrigin).toBe("http://localhost:5173");
+      expect(config.corsOrigins).toEqual(["*"]);
       expect(config.logRetention).toBe(RetentionDays.ONE_WEEK);
       expect(config.logLevel).toBe("debug");
       // `sst dev` swaps the function for a stub: nothing to release through an alias, nothing to watch.
@@ -65,13 +66,8 @@ describe("resolveStageConfig", () => {
   });
 
   it("takes the hosted zone from DATA_API_HOSTED_ZONE when the domain is a subdomain of it", () => {
-    const config = resolveStageConfig("staging", { DATA_API_DOMAIN: "data.example.org", DATA_API_HOSTED_ZONE: "example.org" });
+    const config = resolveStageConfig("staging", { ...DOMAIN, DATA_API_DOMAIN: "data.example.org", DATA_API_HOSTED_ZONE: "example.org" });
     expect(config.domain).toEqual({ zone: "example.org", web: "staging.data.example.org", api: "api.staging.data.example.org" });
-  });
-
-  it("builds the web package on deploy, or takes a built folder from DATA_API_WEB_DIST", () => {
-    expect(resolveStageConfig("prod", DOMAIN).site).toEqual({ path: "packages/web", buildCommand: "npm run build", buildOutput: "dist" });
-    expect(resolveStageConfig("prod", { ...DOMAIN, DATA_API_WEB_DIST: "/tmp/site" }).site).toEqual({ path: "/tmp/site" });
   });
 
   it("passes the alarm e-mail through", () => {
@@ -89,6 +85,9 @@ describe("resolveStageConfig", () => {
     ["prod", { DATA_API_DOMAIN: "example.com", DATA_API_HOSTED_ZONE: "example.org" }, /example.com is not inside the hosted zone example.org/],
     ["prod", { DATA_API_DOMAIN: "example.com", DATA_API_ALARM_EMAIL: "ops" }, /DATA_API_ALARM_EMAIL/],
     ["local", { DATA_API_REGION: "mars" }, /DATA_API_REGION must be an AWS region/],
+    ["prod", { DATA_API_DOMAIN: "example.com" }, /Stage "prod": config raises alarms: set DATA_API_ALARM_EMAIL/],
+    ["staging", { DATA_API_DOMAIN: "example.com", DATA_API_ALARM_EMAIL: " " }, /set DATA_API_ALARM_EMAIL/],
+    ["staging", { DATA_API_DOMAIN: "", DATA_API_ALARM_EMAIL: "ops@example.com" }, /serves a custom domain: set DATA_API_DOMAIN/],
   ])("rejects stage %s with %o before any stack is built", (stage, env, message) => {
     expect(() => resolveStageConfig(stage, env)).toThrow(message);
   });

@@ -16,10 +16,8 @@ const StageConfigSchema = z
   .object({
     /** Route 53 names of the stage; absent on stages that live on AWS-generated URLs. */
     domain: z.object({ zone: hostname, web: hostname, api: hostname }).optional(),
-    /** The one browser origin the API's CORS allows. */
-    webOrigin: z.url(),
-    /** Where the web page comes from: a Vite build, or a folder already built. */
-    site: z.object({ path: z.string().min(1), buildCommand: z.string().optional(), buildOutput: z.string().optional() }),
+    /** The browser origins the API's CORS allows: the page's, or any (`*`). */
+    corsOrigins: z.array(z.union([z.literal("*"), z.url()])).min(1),
     api: z.object({
       memoryMiB: z.number().int().min(128).max(10_240),
       // API Gateway gives up on an integration after 30 s: a longer Lambda timeout would only hide that.
@@ -49,7 +47,7 @@ const StageConfigSchema = z
     version: z.string().min(1),
     /** What happens to logs and buckets when the stage is removed. */
     removal: z.enum([RemovalPolicy.RETAIN, RemovalPolicy.DESTROY]),
-    /** Who hears the alarms. */
+    /** Who hears the alarms; required where there are alarms. */
     alarmEmail: z.email().optional(),
     /**
      * How CodeDeploy moves the API's `live` alias to a new function version. Absent: the API calls the function
@@ -70,7 +68,8 @@ const StageConfigSchema = z
       .optional(),
   })
   .refine((config) => config.api.throttle.burst >= config.api.throttle.rate, "api.throttle.burst below api.throttle.rate")
-  .refine((config) => config.deployStrategy !== "canary" || config.monitoring, "a canary deploy needs monitoring: it rolls back on alarms");
+  .refine((config) => config.deployStrategy !== "canary" || config.monitoring, "a canary deploy needs monitoring: it rolls back on alarms")
+  .refine((config) => !config.monitoring || config.alarmEmail, "raises alarms: set DATA_API_ALARM_EMAIL to the address that hears them");
 
 export type StageConfig = z.infer<typeof StageConfigSchema>;
 
@@ -79,7 +78,6 @@ const Env = z.object({
   DATA_API_DOMAIN: hostname.optional(),
   DATA_API_HOSTED_ZONE: hostname.optional(),
   DATA_API_ALARM_EMAIL: z.email().optional(),
-  DATA_API_WEB_DIST: z.string().min(1).optional(),
   /** The release being deployed (CI passes the tag, or the commit on main); defaults to package.json's version. */
   DATA_API_VERSION: z.string().trim().min(1).optional(),
   DATA_API_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region like eu-west-1").default("eu-west-1"),
@@ -87,12 +85,18 @@ const Env = z.object({
 });
 type Env = z.infer<typeof Env>;
 
-type Preset = Omit<StageConfig, "domain" | "webOrigin" | "site" | "developerDatabaseUrl" | "alarmEmail" | "version"> & {
+type Preset = Omit<StageConfig, "domain" | "corsOrigins" | "developerDatabaseUrl" | "alarmEmail" | "version"> & {
   /** The web page's host under DATA_API_DOMAIN ("" for the apex); undefined: no custom domain. */
   subdomain?: string;
 };
 
-const VITE_DEV_ORIGIN = "http://localhost:5173";
+/**
+ * CORS of a stage without a custom domain. Its page lives on a CloudFront URL that exists only after the Web stack,
+ * which needs the API's URL, is deployed; HTTP API matches origins exactly or as `*`, never as a pattern. So any
+ * origin, which costs nothing here: the API reads no cookie or other ambient credential a browser would add, so a
+ * script elsewhere can do through CORS only what any HTTP client can do without it.
+ */
+const ANY_ORIGIN = ["*"];
 
 const MONITORING: NonNullable<StageConfig["monitoring"]> = {
   apiServerErrorPercent: 1,
@@ -157,8 +161,10 @@ function problems(error: z.ZodError): string {
 }
 
 function readEnv(stage: string, env: Record<string, string | undefined>): Env {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) throw new Error(`Invalid configuration for stage "${stage}": ${problems(parsed.error)}`);
+  // CI hands an unset GitHub variable over as an empty string: it means unset here too.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim()));
+  const parsed = Env.safeParse(given);
+  if (!parsed.success) throw new Error(`Stage "${stage}": ${problems(parsed.error)}`);
   return parsed.data;
 }
 
@@ -183,15 +189,12 @@ export function resolveStageConfig(stage: string, env: Record<string, string | u
   const parsed = StageConfigSchema.safeParse({
     ...preset,
     domain,
-    webOrigin: domain ? `https://${domain.web}` : VITE_DEV_ORIGIN,
-    site: settings.DATA_API_WEB_DIST
-      ? { path: settings.DATA_API_WEB_DIST }
-      : { path: "packages/web", buildCommand: "npm run build", buildOutput: "dist" },
+    corsOrigins: domain ? [`https://${domain.web}`] : ANY_ORIGIN,
     developerDatabaseUrl: preset.database ? undefined : settings.DATABASE_URL,
     alarmEmail: settings.DATA_API_ALARM_EMAIL,
     version: settings.DATA_API_VERSION ?? rootPackage.version,
   });
-  if (!parsed.success) throw new Error(`Invalid configuration for stage "${stage}": ${problems(parsed.error)}`);
+  if (!parsed.success) throw new Error(`Stage "${stage}": ${problems(parsed.error)}`);
   return parsed.data;
 }
 

@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { App, Function } from "sst/constructs";
+import { Stack } from "aws-cdk-lib";
+import { AssetManifestArtifact } from "aws-cdk-lib/cx-api";
+import { App, Function, StaticSite } from "sst/constructs";
 import { initProject, useProject } from "sst/project.js";
 import { addStacks } from "./index";
 import { checkWithNag, type NagFinding } from "./nag";
@@ -13,20 +15,10 @@ const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const ACCOUNT = "123456789012";
 const DOMAIN = "example.com";
 export const HOSTED_ZONE_ID = "Z0123456789EXAMPLE";
-/**
- * A stand-in for the built web page (relative to the project root, where SST runs): synthesis proves the stacks,
- * the web package's own tests prove the page.
- */
-const STAND_IN_SITE = ".sst/stand-in-site";
-
-/**
- * The configuration every offline synthesis uses (README, "Deploying"): the documentation domain and alarm address,
- * a stand-in page.
- */
+/** The configuration every offline synthesis uses (README, "Deploying"): the documentation domain and alarm address. */
 export const SYNTH_ENV: Record<string, string> = {
   DATA_API_DOMAIN: DOMAIN,
   DATA_API_ALARM_EMAIL: `alarms@${DOMAIN}`,
-  DATA_API_WEB_DIST: STAND_IN_SITE,
 };
 
 export interface SynthesizedStack {
@@ -36,6 +28,16 @@ export interface SynthesizedStack {
   name: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CloudFormation template is any JSON
   template: Record<string, any>;
+  /** What the cloud assembly tells `sst deploy` about the stack (CDK's placeholders like ${AWS::AccountId} left in). */
+  deployment: {
+    /** s3://bucket/key of the template, which SST turns into CreateStack's TemplateURL. */
+    templateUrl: string;
+    /** The role CloudFormation works as: CreateStack's RoleARN. */
+    executionRoleArn: string;
+    lookupRoleArn?: string;
+    /** The roles cdk-assets assumes to upload the stack's assets (its template among them). */
+    publishingRoleArns: string[];
+  };
 }
 
 export interface SynthesizedStage {
@@ -43,6 +45,8 @@ export interface SynthesizedStage {
   stacks: SynthesizedStack[];
   /** Where esbuild wrote each SST function's bundle, by "<stack id>/<function id>", e.g. "Api/ApiFunction". */
   bundles: Record<string, string>;
+  /** The folder of each StaticSite's zipped build (part0.zip, …), as the deploy uploads it, by "<stack id>/<site id>". */
+  sites: Record<string, string>;
   /** cdk-nag AwsSolutions findings that no suppression covers. */
   findings: NagFinding[];
   /** Findings covered by a suppression, with its reason. */
@@ -70,8 +74,6 @@ function offlineContext(region: string): Record<string, unknown> {
 export async function synthesizeStage(stage: string, env: Record<string, string> = SYNTH_ENV): Promise<SynthesizedStage> {
   // Like `sst deploy`, which runs from the project root: handlers, copyFiles and the site path are relative to it.
   process.chdir(ROOT);
-  mkdirSync(join(ROOT, STAND_IN_SITE), { recursive: true });
-  writeFileSync(join(ROOT, STAND_IN_SITE, "index.html"), "<!doctype html><title>data-api</title>\n");
   await initProject({ stage, root: ROOT });
   const { config } = useProject();
   const outdir = mkdtempSync(join(tmpdir(), "data-api-synth-"));
@@ -89,12 +91,38 @@ export async function synthesizeStage(stage: string, env: Record<string, string>
       throw new Error(`Stage "${stage}" needs lookups the offline context lacks: ${missing.map((m) => m.key).join(", ")}`);
     }
     const stackId = (name: string) => name.slice(`${stage}-${config.name}-`.length);
-    const functions = app.node.findAll().filter((node) => node instanceof Function);
+    const nodes = app.node.findAll();
+    const functions = nodes.filter((node) => node instanceof Function);
+    // StaticSite's own naming of the folder it zips the build into (sst/constructs/StaticSite.js, createS3Assets).
+    const sites = nodes.filter((node) => node instanceof StaticSite);
     return {
       stage,
-      stacks: assembly.stacks.map((artifact) => ({ id: stackId(artifact.stackName), name: artifact.stackName, template: artifact.template })),
+      stacks: assembly.stacks.map((artifact) => ({
+        id: stackId(artifact.stackName),
+        name: artifact.stackName,
+        template: artifact.template,
+        deployment: {
+          templateUrl: artifact.stackTemplateAssetObjectUrl!,
+          executionRoleArn: artifact.cloudFormationExecutionRoleArn!,
+          lookupRoleArn: artifact.lookupRole?.arn,
+          publishingRoleArns: [
+            ...new Set(
+              artifact.dependencies
+                .filter((dependency) => dependency instanceof AssetManifestArtifact)
+                .flatMap((manifest) => Object.values(manifest.contents.files ?? {}))
+                .flatMap((file) => Object.values(file.destinations).map((destination) => destination.assumeRoleArn!)),
+            ),
+          ],
+        },
+      })),
       bundles: Object.fromEntries(
         functions.map((fn) => [`${stackId(fn.stack.stackName)}/${fn.node.id}`, join(useProject().paths.artifacts, fn.node.addr)]),
+      ),
+      sites: Object.fromEntries(
+        sites.map((site) => [
+          `${stackId(Stack.of(site).stackName)}/${site.node.id}`,
+          join(useProject().paths.artifacts, `StaticSite-${site.node.id}-${site.node.addr}`),
+        ]),
       ),
       findings: nag.findings,
       suppressed: nag.suppressed,

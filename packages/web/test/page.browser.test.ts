@@ -1,19 +1,14 @@
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createApi, PAGE_SIZE, type Api } from "../src/api";
 import { expectFocusRing, expectReadable, focusedName } from "./support/accessibility";
 import { repoRoot, startApp, type RunningApp } from "./support/app-server";
+import { launchChromium, skipBrowserTests } from "./support/chromium";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = join(repoRoot, "test-artifacts", "web");
-const chromiumMissing = !existsSync(CHROMIUM);
-// Locally a missing browser skips these tests with a reason; in CI it must fail them.
-const skip = chromiumMissing && process.env.CI !== "true";
-if (skip) console.warn(`Skipping the browser tests: ${CHROMIUM} is missing (install it: apt-get install chromium).`);
 
 const rowsOf = (page: Page) =>
   page.locator("#rows tr").evaluateAll((rows) =>
@@ -23,7 +18,7 @@ const rowsOf = (page: Page) =>
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 const text = (page: Page, selector: string) => page.locator(selector).textContent();
 
-describe.skipIf(skip)("the page in headless Chromium, against npm start", () => {
+describe.skipIf(skipBrowserTests)("the page in headless Chromium, against npm start", () => {
   let app: RunningApp;
   let browser: Browser;
   let pgliteDir: string;
@@ -45,17 +40,12 @@ describe.skipIf(skip)("the page in headless Chromium, against npm start", () => 
   }
 
   beforeAll(async () => {
-    if (chromiumMissing) throw new Error(`${CHROMIUM} is missing; CI must install it (apt-get install chromium)`);
     await mkdir(ARTIFACTS, { recursive: true });
     pgliteDir = await mkdtemp(join(tmpdir(), "data-api-web-"));
     version = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")).version;
     [app, browser] = await Promise.all([
       startApp(pgliteDir),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync", "--no-first-run"],
-      }),
+      launchChromium(),
     ]);
     elsewhere = createApi(app.url);
   });

@@ -51,7 +51,8 @@ function onlyResource<T = { Properties: Record<string, unknown> }>(template: Tem
 describe("account stage", () => {
   let synthesized: Synthesized;
   let template: Template;
-  let deployRole: { Properties: { AssumeRolePolicyDocument: { Statement: Statement[] }; Policies: { PolicyDocument: { Statement: Statement[] } }[]; MaxSessionDuration: number } };
+  type Role = { Properties: { AssumeRolePolicyDocument: { Statement: Statement[] }; Policies: { PolicyDocument: { Statement: Statement[] } }[]; MaxSessionDuration: number } };
+  let deployRoles: Record<string, [string, Role]>;
 
   beforeAll(async () => {
     synthesized = await synthAccount({ GITHUB_REPOSITORY: REPOSITORY });
@@ -59,57 +60,63 @@ describe("account stage", () => {
     const roles = template.findResources("AWS::IAM::Role", {
       Properties: { AssumeRolePolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: "sts:AssumeRoleWithWebIdentity" })]) } },
     });
-    expect(Object.keys(roles)).toHaveLength(1);
-    deployRole = Object.values(roles)[0] as typeof deployRole;
+    deployRoles = Object.fromEntries(
+      ["staging", "prod"].map((stage) => {
+        const output = `${stage[0]!.toUpperCase()}${stage.slice(1)}DeployRoleArn`;
+        const [roleId] = template.toJSON().Outputs[output].Value["Fn::GetAtt"];
+        return [stage, [roleId, roles[roleId] as Role]];
+      }),
+    );
+    expect(Object.keys(roles).sort()).toEqual(Object.values(deployRoles).map(([id]) => id).sort());
   });
 
   describe("GitHub OIDC", () => {
-    it("creates the GitHub Actions identity provider for STS", () => {
+    it("creates the GitHub Actions identity provider for STS, once for both roles", () => {
+      template.resourceCountIs("AWS::IAM::OIDCProvider", 1);
       template.hasResourceProperties("AWS::IAM::OIDCProvider", {
         Url: "https://token.actions.githubusercontent.com",
         ClientIdList: ["sts.amazonaws.com"],
       });
-    });
-
-    it("lets only main (staging) and the production environment (prod) of this repository assume the deploy role", () => {
       const [providerId] = onlyResource(template, "AWS::IAM::OIDCProvider");
-      const trust = deployRole.Properties.AssumeRolePolicyDocument.Statement;
-      expect(trust).toEqual([
-        {
-          Effect: "Allow",
-          Action: "sts:AssumeRoleWithWebIdentity",
-          Principal: { Federated: { Ref: providerId } },
-          Condition: {
-            StringEquals: {
-              "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-              "token.actions.githubusercontent.com:sub": [
-                `repo:${REPOSITORY}:ref:refs/heads/main`,
-                `repo:${REPOSITORY}:environment:production`,
-              ],
-            },
-          },
-        },
-      ]);
+      for (const [, role] of Object.values(deployRoles)) {
+        expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+          expect.objectContaining({ Action: "sts:AssumeRoleWithWebIdentity", Principal: { Federated: { Ref: providerId } } }),
+        ]);
+      }
     });
 
-    it("outputs the role ARN for the repository variable and gives a first prod deploy two hours", () => {
-      const [roleId] = Object.entries(template.findResources("AWS::IAM::Role")).find(([, r]) => r === deployRole)!;
-      template.hasOutput("DeployRoleArn", { Value: { "Fn::GetAtt": [roleId, "Arn"] } });
-      expect(deployRole.Properties.MaxSessionDuration).toBe(7200);
+    it.each([
+      ["staging", `repo:${REPOSITORY}:ref:refs/heads/main`],
+      ["prod", `repo:${REPOSITORY}:environment:production`],
+    ])("lets only the %s deploy job (%s) assume the %s role", (stage, subject) => {
+      const [, role] = deployRoles[stage]!;
+      expect(role.Properties.AssumeRolePolicyDocument.Statement[0]!.Condition).toEqual({
+        StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": subject },
+      });
+    });
+
+    it("outputs each role's ARN for the GitHub variable that names it, and gives a first prod deploy two hours", () => {
+      for (const [stage, variable] of [["staging", "STAGING_DEPLOY_ROLE_ARN"], ["prod", "PROD_DEPLOY_ROLE_ARN"]] as const) {
+        const [roleId, role] = deployRoles[stage]!;
+        const output = `${stage[0]!.toUpperCase()}${stage.slice(1)}DeployRoleArn`;
+        template.hasOutput(output, { Value: { "Fn::GetAtt": [roleId, "Arn"] }, Description: `GitHub variable ${variable}` });
+        expect(role.Properties.MaxSessionDuration).toBe(7200);
+      }
     });
 
     it("reuses an existing provider instead of creating a second one for the same issuer", async () => {
       const existing = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
       const { template: reusing } = await synthAccount({ GITHUB_REPOSITORY: REPOSITORY, GITHUB_OIDC_PROVIDER_ARN: existing });
       reusing.resourceCountIs("AWS::IAM::OIDCProvider", 0);
-      reusing.hasResourceProperties("AWS::IAM::Role", {
-        AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Federated: existing } })] },
+      const trusting = reusing.findResources("AWS::IAM::Role", {
+        Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Federated: existing } })] } },
       });
+      expect(Object.keys(trusting)).toHaveLength(2);
     });
   });
 
-  describe("deploy role permissions", () => {
-    const deployStatements = () => deployRole.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+  describe("deploy role permissions (deploy-role.test.ts evaluates them against what sst deploy asks)", () => {
+    const deployStatements = (stage: string) => deployRoles[stage]![1].Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
 
     it("holds no statement that allows every action on every resource, in any policy of the stack", () => {
       const statements = identityStatements(template);
@@ -121,42 +128,22 @@ describe("account stage", () => {
           asList(s.Resource).some((r) => r === "*"),
       );
       expect(everything).toEqual([]);
-      expect(deployStatements().flatMap((s) => asList(s.Action)).filter((a) => a.includes("*"))).toEqual([]);
+      for (const stage of ["staging", "prod"]) {
+        expect(deployStatements(stage).flatMap((s) => asList(s.Action)).filter((a) => a.includes("*"))).toEqual([]);
+      }
     });
 
     it("uses a Resource '*' only for cloudformation:ListImports, which has no resource-level permissions", () => {
-      const unscoped = deployStatements().filter((s) => asList(s.Resource).includes("*"));
-      expect(unscoped.map((s) => s.Action)).toEqual(["cloudformation:ListImports"]);
+      for (const stage of ["staging", "prod"]) {
+        const unscoped = deployStatements(stage).filter((s) => asList(s.Resource).includes("*"));
+        expect(unscoped.map((s) => s.Action)).toEqual(["cloudformation:ListImports"]);
+      }
     });
 
-    it("changes only the stacks of staging and prod, never the account stage that defines its own trust", () => {
-      const cloudFormation = deployStatements().filter((s) => asList(s.Action).includes("cloudformation:UpdateStack"));
+    it.each(["staging", "prod"])("changes only the stacks of %s, never the account stage that defines its own trust", (stage) => {
+      const cloudFormation = deployStatements(stage).filter((s) => asList(s.Action).includes("cloudformation:UpdateStack"));
       expect(cloudFormation).toHaveLength(1);
-      expect(asList(cloudFormation[0]!.Resource).map(arn)).toEqual([
-        `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/staging-data-api-*/*`,
-        `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/prod-data-api-*/*`,
-      ]);
-    });
-
-    it("works through the CDK bootstrap roles: assumes them, and passes only the execution role to CloudFormation", () => {
-      const statements = deployStatements();
-      const assume = statements.find((s) => s.Action === "sts:AssumeRole")!;
-      expect(asList(assume.Resource).map(arn)).toEqual(
-        ["deploy", "file-publishing", "image-publishing", "lookup"].map(
-          (kind) => `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-${kind}-role-${ACCOUNT}-eu-west-1`,
-        ),
-      );
-      const pass = statements.find((s) => s.Action === "iam:PassRole")!;
-      expect(arn(pass.Resource)).toBe(`arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-eu-west-1`);
-      expect(pass.Condition).toEqual({ StringEquals: { "iam:PassedToService": "cloudformation.amazonaws.com" } });
-    });
-
-    it("reads and writes only this app's SST metadata of the deployed stages", () => {
-      const metadata = deployStatements().find((s) => asList(s.Action).includes("s3:PutObject"))!;
-      expect(asList(metadata.Resource).map(arn)).toEqual([
-        "arn:aws:s3:::sstbootstrap-*/appMetadata/app.data-api/stage.staging.json",
-        "arn:aws:s3:::sstbootstrap-*/appMetadata/app.data-api/stage.prod.json",
-      ]);
+      expect(asList(cloudFormation[0]!.Resource).map(arn)).toEqual([`arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/${stage}-data-api-*/*`]);
     });
   });
 

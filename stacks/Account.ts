@@ -1,25 +1,36 @@
+import * as iam from "aws-cdk-lib/aws-iam";
 import type { StackContext } from "sst/constructs";
 import { AuditTrail } from "./account/audit-trail";
-import { GitHubDeployRole } from "./account/deploy-role";
-import { DEPLOYED_STAGES, PRODUCTION_ENVIRONMENT, useAccountSettings } from "./account/settings";
+import { GITHUB_ISSUER, GitHubDeployRole, STS_AUDIENCE } from "./account/deploy-role";
+import { DEPLOYED_STAGES, deploySubject, useAccountSettings } from "./account/settings";
+import { deployRoleVariable } from "./deploy-variables";
+
+const capitalized = (word: string) => word[0]!.toUpperCase() + word.slice(1);
 
 /**
- * Once per AWS account (`sst deploy --stage account`, by an administrator): the role GitHub Actions deploys with,
- * and the account's audit trail. Deploy it in the app's region, after `cdk bootstrap` / the first SST bootstrap.
+ * Once per AWS account (`sst deploy --stage account`, by an administrator): a role per deployed stage for the
+ * GitHub Actions job that deploys it, and the account's audit trail. Deploy it in the app's region, after the
+ * CDK bootstrap (docs/runbook.md, "From an empty account").
  */
 export function Account({ app, stack }: StackContext) {
   const settings = useAccountSettings(app);
-  const deploy = new GitHubDeployRole(stack, "GitHubDeploy", {
-    ...settings,
-    appName: app.name,
-    stages: DEPLOYED_STAGES,
-    productionEnvironment: PRODUCTION_ENVIRONMENT,
-  });
-  const audit = new AuditTrail(stack, "Audit", { trailName: `${app.name}-audit` });
+  // An account holds one provider per issuer: both roles trust the same one.
+  const providerArn = settings.oidcProviderArn
+    ? iam.OidcProviderNative.fromOidcProviderArn(stack, "GitHubProvider", settings.oidcProviderArn).oidcProviderArn
+    : new iam.OidcProviderNative(stack, "GitHubProvider", { url: `https://${GITHUB_ISSUER}`, clientIds: [STS_AUDIENCE] }).oidcProviderArn;
 
-  stack.addOutputs({
-    DeployRoleArn: { value: deploy.role.roleArn, description: "GitHub repository variable AWS_DEPLOY_ROLE_ARN" },
-    AuditTrailArn: audit.trail.trailArn,
-    AuditBucket: audit.bucket.bucketName,
-  });
+  for (const stage of DEPLOYED_STAGES) {
+    const deploy = new GitHubDeployRole(stack, `${capitalized(stage)}Deploy`, {
+      stage,
+      appName: app.name,
+      providerArn,
+      subject: deploySubject(settings.repository, stage),
+    });
+    stack.addOutputs({
+      [`${capitalized(stage)}DeployRoleArn`]: { value: deploy.role.roleArn, description: `GitHub variable ${deployRoleVariable(stage)}` },
+    });
+  }
+
+  const audit = new AuditTrail(stack, "Audit", { trailName: `${app.name}-audit` });
+  stack.addOutputs({ AuditTrailArn: audit.trail.trailArn, AuditBucket: audit.bucket.bucketName });
 }

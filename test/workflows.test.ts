@@ -1,8 +1,7 @@
 import { validateAction, validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { deploySubjects } from "../stacks/account/deploy-role";
-import { PRODUCTION_ENVIRONMENT } from "../stacks/account/settings";
+import { DEPLOY_JOBS } from "../stacks/account/settings";
 import { literalSecrets } from "./support/secrets";
 import {
   action,
@@ -208,11 +207,7 @@ describe("deploy.yml", () => {
     expect(job.if).toBe(condition);
     expect(job.concurrency).toEqual({ group: `deploy-${stage}`, "cancel-in-progress": false });
     const deployStep = job.steps!.find((s) => s.uses === "./.github/actions/sst-deploy")!;
-    expect(deployStep.with).toMatchObject({
-      stage,
-      "role-arn": "${{ vars.AWS_DEPLOY_ROLE_ARN }}",
-      region: "${{ vars.AWS_REGION }}",
-    });
+    expect(deployStep.with).toMatchObject({ stage });
   });
 
   it("gates prod behind the production environment and refuses tags that are not on main", () => {
@@ -225,25 +220,29 @@ describe("deploy.yml", () => {
     expect(ancestry).toBeLessThan(runSteps(prod).findIndex((s) => s.uses === "./.github/actions/sst-deploy"));
   });
 
-  it("asks GitHub for exactly the OIDC subjects the deploy role trusts", () => {
+  it("asks GitHub for exactly the OIDC subject each stage's deploy role trusts", () => {
     // GitHub puts `environment:<name>` in the token of a job that names an environment, and the ref otherwise.
     const [branch] = (deploy.on.push as { branches: string[] }).branches;
     expect(staging.if).toBe(`github.ref == 'refs/heads/${branch}'`);
-    const trusted = deploySubjects({ repository: "o/r", productionEnvironment: PRODUCTION_ENVIRONMENT });
-    expect(trusted).toEqual([`repo:o/r:ref:refs/heads/${branch}`, `repo:o/r:environment:${prod.environment}`]);
+    expect(staging.environment).toBeUndefined();
+    expect(DEPLOY_JOBS.staging).toBe(`ref:refs/heads/${branch}`);
+    expect(DEPLOY_JOBS.prod).toBe(`environment:${prod.environment}`);
   });
 
   it("assumes the role through OIDC, deploys the stage, then smoke-tests it", () => {
     const steps = runSteps(staging);
     const credentials = steps.findIndex((s) => s.uses && actionName(s.uses) === "aws-actions/configure-aws-credentials");
-    expect(steps[credentials]?.with).toMatchObject({ "role-to-assume": "${{ inputs.role-arn }}", "aws-region": "${{ inputs.region }}" });
+    expect(steps[credentials]?.with).toMatchObject({
+      "role-to-assume": "${{ steps.settings.outputs.role-arn }}",
+      "aws-region": "${{ steps.settings.outputs.region }}",
+    });
     const sstDeploy = stepRunning(steps, 'npx sst deploy --stage "$STAGE"');
     const smoke = stepRunning(steps, 'npx tsx scripts/smoke.ts --stage "$STAGE"');
     expect(credentials).toBeGreaterThan(-1);
     expect(sstDeploy).toBeGreaterThan(credentials);
     expect(smoke).toBeGreaterThan(sstDeploy);
     expect(steps[sstDeploy]?.effectiveEnv.STAGE).toBe("${{ inputs.stage }}");
-    expect(steps[smoke]?.effectiveEnv).toMatchObject({ STAGE: "${{ inputs.stage }}", SMOKE_URL: "${{ inputs.api-url }}" });
+    expect(steps[smoke]?.effectiveEnv).toMatchObject({ STAGE: "${{ inputs.stage }}", SMOKE_URL: "${{ steps.settings.outputs.api-url }}" });
     expect(deployAction.inputs?.stage?.required).toBe(true);
   });
 

@@ -1,63 +1,57 @@
-import { Duration, Stack } from "aws-cdk-lib";
+import { CfnMapping, Duration, Stack } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
+import { SecretRotationApplication } from "aws-cdk-lib/aws-secretsmanager";
 import { NagSuppressions } from "cdk-nag";
 import { Construct } from "constructs";
+import { CDK_QUALIFIER, SERVERLESS_TRANSFORM } from "./sst-deploy-calls";
 
-const GITHUB_ISSUER = "token.actions.githubusercontent.com";
-const STS_AUDIENCE = "sts.amazonaws.com";
-/** CDK's default bootstrap qualifier, which SST uses unless sst.config.ts sets `cdk.qualifier`. */
-const CDK_QUALIFIER = "hnb659fds";
+export const GITHUB_ISSUER = "token.actions.githubusercontent.com";
+export const STS_AUDIENCE = "sts.amazonaws.com";
+const PARTITIONS = ["aws", "aws-cn", "aws-us-gov"];
 
 export interface GitHubDeployRoleProps {
-  /** `owner/name` of the repository whose workflows may assume the role. */
-  repository: string;
-  /** The GitHub environment of the prod deploy job. */
-  productionEnvironment: string;
+  /** The one OIDC `sub` claim that may assume the role: the deploy job of `stage`. */
+  subject: string;
+  /** The GitHub OIDC provider of the account. */
+  providerArn: string;
   /** The SST app name: stack names are `<stage>-<app>-<Stack>`. */
   appName: string;
-  /** Stages whose stacks the role may create, update and delete. */
-  stages: readonly string[];
-  /** Reuse the account's GitHub OIDC provider instead of creating one. */
-  oidcProviderArn?: string;
+  /** The stage whose stacks the role creates, updates and deletes. */
+  stage: string;
 }
 
 /**
- * The role GitHub Actions assumes through OIDC to run `sst deploy`: no stored AWS keys, and only pushes to main
- * (staging) and jobs of the production environment (prod) get it.
+ * The role one GitHub Actions job assumes through OIDC to run `sst deploy` of one stage: no stored AWS keys, and
+ * nothing of another stage. Its rights are what SST 2.49 and CloudFormation ask of the caller, listed with their
+ * sources in sst-deploy-calls.ts, and checked against that list by a real IAM evaluator (deploy-role.test.ts).
  */
 export class GitHubDeployRole extends Construct {
   readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: GitHubDeployRoleProps) {
     super(scope, id);
-    const providerArn = props.oidcProviderArn
-      ? iam.OidcProviderNative.fromOidcProviderArn(this, "Provider", props.oidcProviderArn).oidcProviderArn
-      : new iam.OidcProviderNative(this, "Provider", { url: `https://${GITHUB_ISSUER}`, clientIds: [STS_AUDIENCE] })
-          .oidcProviderArn;
-
     this.role = new iam.Role(this, "Role", {
-      description: `sst deploy from GitHub Actions of ${props.repository}`,
-      assumedBy: new iam.WebIdentityPrincipal(providerArn, {
-        StringEquals: { [`${GITHUB_ISSUER}:aud`]: STS_AUDIENCE, [`${GITHUB_ISSUER}:sub`]: deploySubjects(props) },
+      description: `sst deploy --stage ${props.stage} from GitHub Actions (${props.subject})`,
+      assumedBy: new iam.WebIdentityPrincipal(props.providerArn, {
+        StringEquals: { [`${GITHUB_ISSUER}:aud`]: STS_AUDIENCE, [`${GITHUB_ISSUER}:sub`]: props.subject },
       }),
       // A first prod deploy (Multi-AZ database, proxy, canary) outlasts the default hour of credentials.
       maxSessionDuration: Duration.hours(2),
-      inlinePolicies: { SstDeploy: sstDeployPolicy(Stack.of(this), props) },
+      inlinePolicies: { SstDeploy: sstDeployPolicy(this, props) },
     });
 
     NagSuppressions.addResourceSuppressions(this.role, [
       {
         id: "AwsSolutions-IAM5",
         reason:
-          "Each wildcard stands for a name part the role cannot know: the stacks of the deployed stages " +
-          "(<stage>-<app>-*) and CloudFormation's stack ids, the template objects of the CDK assets bucket, the " +
-          "CloudFormation-generated suffix of SST's bootstrap bucket; cloudformation:ListImports has no resource-level " +
-          "permissions, hence its Resource '*'.",
+          "Each wildcard stands for a name part the role cannot know: CloudFormation's stack ids, the stage's stack " +
+          "names (<stage>-<app>-*), the content hashes of the templates in the CDK assets bucket, the generated " +
+          "suffix of SST's bootstrap bucket; cloudformation:ListImports has no resource-level permissions.",
         appliesTo: [
-          { regex: `/^Resource::arn:<AWS::Partition>:cloudformation:[^:]+:[^:]+:stack\\/(${props.stages.join("|")})-${props.appName}-\\*\\/\\*$/` },
+          { regex: `/^Resource::arn:<AWS::Partition>:cloudformation:[^:]+:[^:]+:stack\\/${props.stage}-${props.appName}-\\*\\/\\*$/` },
           { regex: "/^Resource::arn:<AWS::Partition>:cloudformation:[^:]+:[^:]+:stack\\/(CDKToolkit|SSTBootstrap)\\/\\*$/" },
-          { regex: "/^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-[^/]+\\/\\*$/" },
-          { regex: `/^Resource::arn:<AWS::Partition>:s3:::sstbootstrap-\\*\\/appMetadata\\/app\\.${props.appName}\\/stage\\.[a-z0-9-]+\\.json$/` },
+          { regex: "/^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-[^/]+\\/\\*\\.json$/" },
+          { regex: `/^Resource::arn:<AWS::Partition>:s3:::sstbootstrap-\\*\\/appMetadata\\/app\\.${props.appName}\\/stage\\.${props.stage}\\.json$/` },
           "Resource::*",
         ],
       },
@@ -65,35 +59,34 @@ export class GitHubDeployRole extends Construct {
   }
 }
 
-/**
- * The `sub` claims GitHub issues to the two deploy jobs. A job that names an environment gets
- * `environment:<name>` instead of its ref, so prod is bound to the approval-gated environment (which accepts only
- * version tags), and staging to main.
- */
-export function deploySubjects({
-  repository,
-  productionEnvironment,
-}: Pick<GitHubDeployRoleProps, "repository" | "productionEnvironment">): string[] {
-  return [`repo:${repository}:ref:refs/heads/main`, `repo:${repository}:environment:${productionEnvironment}`];
+/** CDK's own table of the rotation application per partition, as the Database stack's transform reads it; one per stack. */
+function rotationApplications(stack: Stack): CfnMapping {
+  const id = "RotationApplication";
+  return (
+    (stack.node.tryFindChild(id) as CfnMapping | undefined) ??
+    new CfnMapping(stack, id, {
+      mapping: Object.fromEntries(
+        PARTITIONS.map((p) => [p, { arn: SecretRotationApplication.POSTGRES_ROTATION_SINGLE_USER.applicationArnForPartition(p) }]),
+      ),
+    })
+  );
 }
 
-/**
- * What `sst deploy` (SST 2.49) does with the caller's own credentials; everything else it does through the CDK
- * bootstrap roles. Read from sst's stacks/deploy.js, bootstrap.js and app-metadata.js.
- */
-function sstDeployPolicy(stack: Stack, props: GitHubDeployRoleProps): iam.PolicyDocument {
-  const { account, region, partition } = stack;
-  const qualifier = CDK_QUALIFIER;
-  const cdkRole = (kind: string) => `arn:${partition}:iam::${account}:role/cdk-${qualifier}-${kind}-role-${account}-${region}`;
+/** What `sst deploy --stage <stage>` needs of the caller (sst-deploy-calls.ts says where each comes from). */
+function sstDeployPolicy(scope: Construct, props: GitHubDeployRoleProps): iam.PolicyDocument {
+  const { account, region, partition } = Stack.of(scope);
+  const cdkRole = (kind: string) => `arn:${partition}:iam::${account}:role/cdk-${CDK_QUALIFIER}-${kind}-role-${account}-${region}`;
   const cfnStack = (name: string) => `arn:${partition}:cloudformation:${region}:${account}:stack/${name}/*`;
-  const sstBootstrapObject = (key: string) => `arn:${partition}:s3:::sstbootstrap-*/${key}`;
+  const rotation = rotationApplications(Stack.of(scope));
 
   return new iam.PolicyDocument({
     statements: [
+      // Not the deploy role: it may change any stack of the account, prod's too. SST uses it only for two reads
+      // (below), which toolkit-lib then makes with the caller's credentials.
       new iam.PolicyStatement({
-        sid: "AssumeCdkBootstrapRoles",
+        sid: "PublishAssetsAndLookUp",
         actions: ["sts:AssumeRole"],
-        resources: ["deploy", "file-publishing", "image-publishing", "lookup"].map(cdkRole),
+        resources: ["file-publishing", "lookup"].map(cdkRole),
       }),
       new iam.PolicyStatement({
         sid: "PassCloudFormationExecutionRole",
@@ -102,7 +95,7 @@ function sstDeployPolicy(stack: Stack, props: GitHubDeployRoleProps): iam.Policy
         conditions: { StringEquals: { "iam:PassedToService": "cloudformation.amazonaws.com" } },
       }),
       new iam.PolicyStatement({
-        sid: "DeployAppStacks",
+        sid: "DeployStageStacks",
         actions: [
           "cloudformation:CreateStack",
           "cloudformation:UpdateStack",
@@ -110,30 +103,43 @@ function sstDeployPolicy(stack: Stack, props: GitHubDeployRoleProps): iam.Policy
           "cloudformation:DescribeStacks",
           "cloudformation:DescribeStackEvents",
           "cloudformation:DescribeStackResources",
-          "cloudformation:GetTemplate",
         ],
-        resources: props.stages.map((stage) => cfnStack(`${stage}-${props.appName}-*`)),
+        resources: [cfnStack(`${props.stage}-${props.appName}-*`)],
       }),
       new iam.PolicyStatement({
-        sid: "ReadBootstrapStacks",
+        sid: "CheckBootstrap",
         actions: ["cloudformation:DescribeStacks"],
         resources: [cfnStack("CDKToolkit"), cfnStack("SSTBootstrap")],
+      }),
+      new iam.PolicyStatement({
+        sid: "ResolveBootstrapVersion",
+        actions: ["ssm:GetParameter", "ssm:GetParameters"],
+        resources: [`arn:${partition}:ssm:${region}:${account}:parameter/cdk-bootstrap/${CDK_QUALIFIER}/version`],
       }),
       new iam.PolicyStatement({
         sid: "KeepExportsInUse",
         actions: ["cloudformation:ListImports"],
         resources: ["*"],
       }),
-      // CloudFormation fetches the template URL of CreateStack/UpdateStack with the caller's credentials.
       new iam.PolicyStatement({
         sid: "ReadTemplatesFromCdkAssets",
         actions: ["s3:GetObject"],
-        resources: [`arn:${partition}:s3:::cdk-${qualifier}-assets-${account}-${region}/*`],
+        resources: [`arn:${partition}:s3:::cdk-${CDK_QUALIFIER}-assets-${account}-${region}/*.json`],
+      }),
+      new iam.PolicyStatement({
+        sid: "ExpandServerlessTransform",
+        actions: ["cloudformation:CreateChangeSet"],
+        resources: [`arn:${partition}:cloudformation:${region}:aws:transform/${SERVERLESS_TRANSFORM}`],
+      }),
+      new iam.PolicyStatement({
+        sid: "ReadRotationApplication",
+        actions: ["serverlessrepo:CreateCloudFormationTemplate", "serverlessrepo:GetCloudFormationTemplate"],
+        resources: [rotation.findInMap(partition, "arn")],
       }),
       new iam.PolicyStatement({
         sid: "SstAppMetadata",
         actions: ["s3:GetObject", "s3:PutObject"],
-        resources: props.stages.map((stage) => sstBootstrapObject(`appMetadata/app.${props.appName}/stage.${stage}.json`)),
+        resources: [`arn:${partition}:s3:::sstbootstrap-*/appMetadata/app.${props.appName}/stage.${props.stage}.json`],
       }),
     ],
   });

@@ -4,11 +4,25 @@ import { appContext } from "../app-context";
 /** `sst deploy --stage account` deploys the per-account stack instead of the app. */
 export const ACCOUNT_STAGE = "account";
 
-/** The app stages that CI deploys. The `account` stage is not one of them, so CI cannot rewrite its own trust. */
-export const DEPLOYED_STAGES = ["staging", "prod"] as const;
-
 /** The GitHub environment the prod deploy job runs in (required reviewers, deployments from `v*.*.*` tags only). */
 export const PRODUCTION_ENVIRONMENT = "production";
+
+/**
+ * The app stages CI deploys, each with a role of its own, and what the `sub` claim of the deploying job's OIDC
+ * token says after `repo:<owner>/<name>:`. A job that names no environment gets its ref: staging deploys pushes to
+ * main. A job that names an environment gets the environment instead of its ref (GitHub's "About security
+ * hardening with OpenID Connect"): prod is bound to the approval-gated environment. The `account` stage is not
+ * one of them, so CI cannot rewrite its own trust.
+ */
+export const DEPLOY_JOBS = {
+  staging: "ref:refs/heads/main",
+  prod: `environment:${PRODUCTION_ENVIRONMENT}`,
+} as const;
+export type DeployedStage = keyof typeof DEPLOY_JOBS;
+export const DEPLOYED_STAGES = Object.keys(DEPLOY_JOBS) as DeployedStage[];
+
+/** The only OIDC subject the deploy role of `stage` trusts. */
+export const deploySubject = (repository: string, stage: DeployedStage) => `repo:${repository}:${DEPLOY_JOBS[stage]}`;
 
 export interface AccountSettings {
   /** `owner/name` of the GitHub repository whose workflows may deploy. */

@@ -184,7 +184,7 @@ describe("account stage", () => {
       const trail = onlyResource<{ Properties: { S3BucketName: { Ref: string } } }>(template, "AWS::CloudTrail::Trail")[1];
       const bucketId = trail.Properties.S3BucketName.Ref;
       const bucket = template.toJSON().Resources[bucketId];
-      expect(bucket.DeletionPolicy).toBe("Retain");
+      expect(bucket.DeletionPolicy).toBe("RetainExceptOnCreate");
       expect(bucket.Properties).toMatchObject({
         VersioningConfiguration: { Status: "Enabled" },
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
@@ -204,7 +204,7 @@ describe("account stage", () => {
     });
 
     it("keeps the CloudWatch copy searchable for three months and retains it with the stack", () => {
-      template.hasResource("AWS::Logs::LogGroup", { Properties: { RetentionInDays: 90 }, DeletionPolicy: "Retain" });
+      template.hasResource("AWS::Logs::LogGroup", { Properties: { RetentionInDays: 90 }, DeletionPolicy: "RetainExceptOnCreate" });
     });
   });
 

@@ -1,12 +1,13 @@
-import { RemovalPolicy } from "aws-cdk-lib";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { NagSuppressions } from "cdk-nag";
-import { Api as HttpApi, Function, use, type StackContext } from "sst/constructs";
+import { DATABASE_URL_SECRET } from "@data-api/core/db/bound-secret";
+import { Config, Api as HttpApi, Function, use, type StackContext } from "sst/constructs";
 import { Alerts } from "./Alerts";
 import { liveAlias, releaseThroughCodeDeploy } from "./api/release";
 import { useStageConfig } from "./config";
 import { Database } from "./Database";
 import { apiAlarms } from "./monitoring/alarms";
+import { KEEP } from "./removal";
 
 /** One JSON object per request: enough to find a request in the function's logs and to see where time went. */
 const ACCESS_LOG_FORMAT = JSON.stringify({
@@ -52,17 +53,17 @@ export function Api({ stack, app }: StackContext) {
             DB_USER: database.connection.user,
             DB_IAM_AUTH: "true",
           }
-        : config.developerDatabaseUrl
-          ? { DATABASE_URL: config.developerDatabaseUrl }
-          : {}),
+        : {}),
     },
     logGroup: new logs.LogGroup(stack, "ApiFunctionLogs", { retention: config.logRetention, removalPolicy: config.removal }),
     // A version the live alias leaves stays, so that the alias can be moved back to it by hand (docs/runbook.md).
-    currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
+    currentVersionOptions: { removalPolicy: KEEP },
     ...database?.clientPlacement,
   });
   // On the function itself: routes to an alias are not SST's, so neither api.bind nor attachPermissions reach it.
   database?.proxy.grantConnect(fn, database.connection.user);
+  // Without a database of its own the stage runs on the developer's, whose URL (and password) stays in SSM.
+  if (!database) fn.bind([new Config.Secret(stack, DATABASE_URL_SECRET)]);
   const release = config.deployStrategy && { strategy: config.deployStrategy, alias: liveAlias(fn) };
 
   const accessLogs = new logs.LogGroup(stack, "AccessLogs", { retention: config.logRetention, removalPolicy: config.removal });

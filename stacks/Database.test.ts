@@ -180,15 +180,36 @@ describe("the prod migrations", () => {
     expect(statements[1].Resource).toEqual({ Ref: expect.stringMatching(/^AppRoleSecretAttachment/) });
   });
 
-  it("run from SST's Script, whose version is the hash of drizzle/, the same in two separate synths", () => {
+  it("run from SST's Script, again exactly when drizzle/ changes or the application secret is replaced", () => {
     const { logicalId } = migrationFunction();
     const script = only(database("prod"), "Custom::SSTScript");
     expect(script.Properties).toMatchObject({
       UserCreateFunction: { Ref: logicalId },
       UserUpdateFunction: { Ref: logicalId },
-      Version: migrationsVersion(MIGRATIONS_DIR),
+      Version: { "Fn::Join": ["", [`${migrationsVersion(MIGRATIONS_DIR)}:`, { Ref: expect.stringMatching(/^AppRoleSecretAttachment/) }]] },
     });
-    expect(only(database("staging"), "Custom::SSTScript").Properties.Version).toBe(script.Properties.Version);
+    // A replaced secret has a new ARN: the Ref resolves to it at deploy time, so the version changes with it.
+    expect(only(database("staging"), "Custom::SSTScript").Properties.Version).toEqual(script.Properties.Version);
+  });
+
+  describe("on a first deploy", () => {
+    const resources = () => database("prod").toJSON().Resources as Record<string, Resource & { DependsOn?: string[] }>;
+    const idOf = (type: string) => Object.keys(database("prod").findResources(type));
+    const scriptId = () => idOf("Custom::SSTScript")[0]!;
+
+    it("wait for the proxy's target group, which registers the instance, not only for its endpoint", () => {
+      const [targetGroup] = idOf("AWS::RDS::DBProxyTargetGroup");
+      expect(targetGroup).toBeDefined();
+      expect(resources()[scriptId()]!.DependsOn).toEqual(expect.arrayContaining([targetGroup, idOf("AWS::RDS::DBProxy")[0]]));
+    });
+
+    it("come before either secret rotates, and the application role's secret does not rotate on creation", () => {
+      const schedules = Object.entries(database("prod").findResources("AWS::SecretsManager::RotationSchedule")) as [string, Resource & { DependsOn?: string[] }][];
+      expect(schedules).toHaveLength(2);
+      for (const [, schedule] of schedules) expect(schedule.DependsOn).toContain(scriptId());
+      const app = schedules.find(([id]) => id.startsWith("AppRoleSecretAttachment"))!;
+      expect(app[1].Properties.RotateImmediatelyOnUpdate).toBe(false);
+    });
   });
 
   it("ship drizzle/ inside the function bundle", () => {

@@ -113,6 +113,9 @@ export function Database({ stack, app }: StackContext) {
     vpcSubnets: isolatedSubnets,
     securityGroup: rotationGroup,
     automaticallyAfter: ROTATION_PERIOD,
+    // Rotating on creation (CloudFormation's default) would log in as a role the migrations have not created yet,
+    // fail, and leave an AWSPENDING version behind; its first rotation comes after the migrations, on schedule.
+    rotateImmediatelyOnUpdate: false,
   });
 
   const proxy = new rds.DatabaseProxy(stack, "Proxy", {
@@ -153,9 +156,15 @@ export function Database({ stack, app }: StackContext) {
   const migrations = new Script(stack, "Migrations", {
     onCreate: migrator,
     onUpdate: migrator,
-    // Follows the content of drizzle/, so an unchanged schema leaves the template (and the database) alone.
-    version: migrationsVersion(MIGRATIONS_DIR),
+    // Follows the content of drizzle/, so an unchanged schema leaves the template (and the database) alone, and
+    // the application secret: a replaced secret (a new ARN) has a new password the role must be given.
+    version: `${migrationsVersion(MIGRATIONS_DIR)}:${appSecret.secretArn}`,
   });
+  // The proxy's endpoint exists before it has a target: wait for the target group that registers the instance.
+  migrations.node.addDependency(proxy);
+  // Neither secret changes while the migrations log in through the proxy and give the role its password. CDK puts
+  // a rotation's schedule under the secret it rotates (SecretRotation calls secret.addRotationSchedule).
+  for (const secret of [instance.secret!, appSecret]) secret.node.findChild("RotationSchedule").node.addDependency(migrations);
 
   const alarms = config.monitoring && databaseAlarms(stack, { app, topic: use(Alerts).topic, thresholds: config.monitoring }, { instance, proxy });
 

@@ -9,7 +9,7 @@ type Resource = { Type: string; Properties: any; DeletionPolicy?: string };
 const EXPECTED = {
   local: { domain: undefined, api: undefined, retention: 7, logsDeletion: "Delete" },
   staging: { domain: "staging.example.com", api: "https://api.staging.example.com", retention: 14, logsDeletion: "Delete" },
-  prod: { domain: "example.com", api: "https://api.example.com", retention: 90, logsDeletion: "Retain" },
+  prod: { domain: "example.com", api: "https://api.example.com", retention: 90, logsDeletion: "RetainExceptOnCreate" },
 } as const;
 
 const stages: Record<string, Synthesized> = {};

@@ -19,7 +19,7 @@ describe("resolveStageConfig", () => {
       deletionProtection: true,
       removal: RemovalPolicy.SNAPSHOT,
     });
-    expect(prod.removal).toBe(RemovalPolicy.RETAIN);
+    expect(prod.removal).toBe(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
     expect(prod.deployStrategy).toBe("canary");
     expect(prod.logLevel).toBe("info");
     expect(prod.monitoring).toEqual({
@@ -45,13 +45,11 @@ describe("resolveStageConfig", () => {
     expect(staging.monitoring).toMatchObject({ apiServerErrorPercent: 5, databaseFreeStorageGiB: 2 });
   });
 
-  it("treats any other stage name as a personal stage like local: no domain, no database, the developer's DATABASE_URL", () => {
-    const url = "postgres://me@127.0.0.1:5432/mine";
+  it("treats any other stage name as a personal stage like local: no domain, no database of its own", () => {
     for (const stage of ["local", "alice"]) {
-      const config = resolveStageConfig(stage, { DATABASE_URL: url });
+      const config = resolveStageConfig(stage, {});
       expect(config.domain).toBeUndefined();
       expect(config.database).toBeUndefined();
-      expect(config.developerDatabaseUrl).toBe(url);
       expect(config.corsOrigins).toEqual(["*"]);
       expect(config.logRetention).toBe(RetentionDays.ONE_WEEK);
       expect(config.logLevel).toBe("debug");
@@ -59,10 +57,6 @@ describe("resolveStageConfig", () => {
       expect(config.deployStrategy).toBeUndefined();
       expect(config.monitoring).toBeUndefined();
     }
-  });
-
-  it("never hands the developer's DATABASE_URL to a stage with its own database", () => {
-    expect(resolveStageConfig("staging", { ...DOMAIN, DATABASE_URL: "postgres://me@127.0.0.1/x" }).developerDatabaseUrl).toBeUndefined();
   });
 
   it("takes the hosted zone from DATA_API_HOSTED_ZONE when the domain is a subdomain of it", () => {

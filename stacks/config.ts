@@ -4,6 +4,7 @@ import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { z } from "zod/v4";
 import { appContext } from "./app-context";
 import rootPackage from "../package.json";
+import { KEEP } from "./removal";
 
 /** The stages with settings of their own; any other name is a personal stage that behaves like `local`. */
 type StageKind = "local" | "staging" | "prod";
@@ -24,7 +25,7 @@ const StageConfigSchema = z
       timeoutSeconds: z.number().int().min(1).max(29),
       throttle: z.object({ rate: z.number().int().min(1), burst: z.number().int().min(1) }),
     }),
-    /** RDS behind RDS Proxy in an isolated VPC; absent where the function uses `developerDatabaseUrl`. */
+    /** RDS behind RDS Proxy in an isolated VPC; absent where the function uses the developer's, from an SST secret. */
     database: z
       .object({
         instanceType: z.string().regex(/^[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS class without the db. prefix, like t4g.micro"),
@@ -38,15 +39,13 @@ const StageConfigSchema = z
       // Storage autoscaling needs room to grow.
       .refine((db) => db.maxAllocatedStorageGiB > db.allocatedStorageGiB, "maxAllocatedStorageGiB must exceed allocatedStorageGiB")
       .optional(),
-    /** `sst dev` runs the function on the developer's machine against this database. */
-    developerDatabaseUrl: z.string().optional(),
     logRetention: z.enum(RetentionDays),
     /** The function's LOG_LEVEL. */
     logLevel: z.enum(["debug", "info", "warn", "error"]),
     /** What `/health` and every log line report as the running release. */
     version: z.string().min(1),
     /** What happens to logs and buckets when the stage is removed. */
-    removal: z.enum([RemovalPolicy.RETAIN, RemovalPolicy.DESTROY]),
+    removal: z.enum([KEEP, RemovalPolicy.DESTROY]),
     /** Who hears the alarms; required where there are alarms. */
     alarmEmail: z.email().optional(),
     /**
@@ -81,11 +80,10 @@ const Env = z.object({
   /** The release being deployed (CI passes the tag, or the commit on main); defaults to package.json's version. */
   DATA_API_VERSION: z.string().trim().min(1).optional(),
   DATA_API_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region like eu-west-1").default("eu-west-1"),
-  DATABASE_URL: z.string().min(1).optional(),
 });
 type Env = z.infer<typeof Env>;
 
-type Preset = Omit<StageConfig, "domain" | "corsOrigins" | "developerDatabaseUrl" | "alarmEmail" | "version"> & {
+type Preset = Omit<StageConfig, "domain" | "corsOrigins" | "alarmEmail" | "version"> & {
   /** The web page's host under DATA_API_DOMAIN ("" for the apex); undefined: no custom domain. */
   subdomain?: string;
 };
@@ -146,7 +144,7 @@ const PRESETS: Record<StageKind, Preset> = {
     },
     logRetention: RetentionDays.THREE_MONTHS,
     logLevel: "info",
-    removal: RemovalPolicy.RETAIN,
+    removal: KEEP,
     deployStrategy: "canary",
     monitoring: MONITORING,
   },
@@ -190,12 +188,16 @@ export function resolveStageConfig(stage: string, env: Record<string, string | u
     ...preset,
     domain,
     corsOrigins: domain ? [`https://${domain.web}`] : ANY_ORIGIN,
-    developerDatabaseUrl: preset.database ? undefined : settings.DATABASE_URL,
     alarmEmail: settings.DATA_API_ALARM_EMAIL,
     version: settings.DATA_API_VERSION ?? rootPackage.version,
   });
   if (!parsed.success) throw new Error(`Stage "${stage}": ${problems(parsed.error)}`);
   return parsed.data;
+}
+
+/** Whether `stage` runs on the developer's database (no database of its own): the stages `sst dev` may take over. */
+export function usesDeveloperDatabase(stage: string): boolean {
+  return PRESETS[stageKind(stage)].database === undefined;
 }
 
 /** Settings of the SST app itself, read by sst.config.ts. */

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Duration, Stack } from "aws-cdk-lib";
 import * as cloudtrail from "aws-cdk-lib/aws-cloudtrail";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
@@ -7,6 +7,7 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import * as cxapi from "aws-cdk-lib/cx-api";
 import { NagSuppressions } from "cdk-nag";
 import { Construct } from "constructs";
+import { KEEP } from "../removal";
 
 /** How long the log files stay in S3. */
 const RETENTION = Duration.days(365);
@@ -32,7 +33,7 @@ export class AuditTrail extends Construct {
     const key = new kms.Key(this, "Key", {
       description: `Encrypts the log files of CloudTrail ${props.trailName}`,
       enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: KEEP,
     });
     const cloudTrail = new iam.ServicePrincipal("cloudtrail.amazonaws.com");
     key.addToResourcePolicy(
@@ -84,7 +85,7 @@ export class AuditTrail extends Construct {
 
     const logGroup = new logs.LogGroup(this, "LogGroup", {
       retention: SEARCHABLE_FOR,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: KEEP,
     });
 
     this.trail = new cloudtrail.Trail(this, "Trail", {
@@ -107,5 +108,5 @@ const privateBucket: s3.BucketProps = {
   objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
   enforceSSL: true,
   minimumTLSVersion: 1.2,
-  removalPolicy: RemovalPolicy.RETAIN,
+  removalPolicy: KEEP,
 };

@@ -23,7 +23,7 @@ describe.each(["staging", "prod"])("the %s release", (stage) => {
   it("publishes a version of the function, kept after the alias moves on, and points the live alias at it", () => {
     const [versionId, version] = only(stage, "AWS::Lambda::Version");
     expect(version.Properties.FunctionName).toEqual({ Ref: apiFunctionId(stage) });
-    expect(version.DeletionPolicy).toBe("Retain");
+    expect(version.DeletionPolicy).toBe("RetainExceptOnCreate");
     const [, alias] = only(stage, "AWS::Lambda::Alias");
     expect(alias.Properties).toEqual({
       Name: "live",

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { handle } from "hono/aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../core/test/support/database";
+import { boundSecretEnv, startFakeSsm } from "../../core/test/support/ssm";
 import { testApp } from "./support/app";
 import { invoke, type EventInput, type InvokeResult } from "./support/events";
 
@@ -81,5 +82,23 @@ describe.runIf(process.env.DATABASE_URL)("the deployed entry point (packages/fun
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ status: "ok", checks: { database: "ok" }, version: "9.9.9", stage: "ci" });
     vi.unstubAllEnvs();
+  });
+
+  it("reaches the developer's database through the URL in its bound SST secret, not a plain setting", async () => {
+    const ssm = await startFakeSsm();
+    try {
+      ssm.state.parameters["/sst/data-api/alice/Secret/DATABASE_URL/value"] = process.env.DATABASE_URL!;
+      for (const [name, value] of Object.entries(boundSecretEnv("DATABASE_URL", "alice", ssm.endpoint))) vi.stubEnv(name, value);
+      vi.stubEnv("DATABASE_URL", undefined);
+      vi.stubEnv("STAGE", "alice");
+      vi.resetModules();
+      const { handler } = await import("../src/api");
+      const result = await invoke(handler, { method: "GET", path: "/health" });
+      expect(JSON.parse(result.body)).toMatchObject({ status: "ok", checks: { database: "ok" }, stage: "alice" });
+      expect(ssm.state.received).toHaveLength(1);
+    } finally {
+      vi.unstubAllEnvs();
+      await ssm.close();
+    }
   });
 });

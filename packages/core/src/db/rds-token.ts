@@ -47,7 +47,7 @@ export function credentialsFromEnv(env: Record<string, string | undefined>): Aws
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) {
     throw new Error(
-      "DB_IAM_AUTH needs AWS credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (Lambda sets them; " +
+      "Signing for AWS needs credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (Lambda sets them; " +
         "elsewhere run `eval $(aws configure export-credentials --format env)`)",
     );
   }

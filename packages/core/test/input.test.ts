@@ -24,6 +24,14 @@ describe("CreateInput", () => {
     ]);
   });
 
+  it("stores the name in NFC, so that one name typed two ways is one name", () => {
+    expect(parse(CreateInput, { name: " Zoe\u0301 " })).toEqual({ name: "Zo\u00e9" });
+  });
+
+  it("counts the limit after NFC", () => {
+    expect(parse(CreateInput, { name: "e\u0301".repeat(100) }).name).toBe("\u00e9".repeat(100));
+  });
+
   it("accepts exactly 100 characters after trimming", () => {
     expect(parse(CreateInput, { name: ` ${"x".repeat(100)} ` }).name).toHaveLength(100);
   });
@@ -39,6 +47,12 @@ describe("CreateInput", () => {
     [{ name: "a\u0000b" }, "name", "name must not contain control characters"],
     [{ name: "line\nbreak" }, "name", "name must not contain control characters"],
     [{ name: "del\u007f" }, "name", "name must not contain control characters"],
+    [{ name: "\u200b" }, "name", "name must not be blank: it has only invisible characters"],
+    [{ name: "\u00ad" }, "name", "name must not be blank: it has only invisible characters"],
+    [{ name: "\u3164" }, "name", "name must not be blank: it has only invisible characters"],
+    [{ name: "\u0301\u0301" }, "name", "name must not be blank: it has only invisible characters"],
+    [{ name: "\ud800" }, "name", "name must be well-formed Unicode text"],
+    [{ name: "Zo\ufffd" }, "name", "name must not contain U+FFFD, the replacement character: the text was damaged before it was sent"],
     [[{ name: "a" }], "body", "body must be a JSON object"],
     ["a", "body", "body must be a JSON object"],
     [null, "body", "body must be a JSON object"],

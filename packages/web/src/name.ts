@@ -1,22 +1,24 @@
-import { hasControlCharacters, NAME_MAX_LENGTH, nameLength } from "@data-api/core/data/name";
+import { NAME_MAX_LENGTH, nameLength, normalizeName, readName, type NameProblem } from "@data-api/core/data/name";
 
-export type NameCheck =
-  | { ok: true; name: string }
-  | { ok: false; reason: "blank" | "too_long" | "control_characters"; message: string };
+export type NameCheck = { ok: true; name: string } | { ok: false; reason: NameProblem; message: string };
 
-/** The form's own check of a name, by the API's rules, so that most mistakes never make a round trip. */
+const MESSAGES: Record<NameProblem, (input: string) => string> = {
+  not_well_formed: () => "Part of this name is broken; type it again.",
+  replacement_character: () => "Replace each “\ufffd”: it marks text that was lost before it got here.",
+  blank: () => "Enter a name.",
+  invisible: () => "Enter a name with visible characters.",
+  too_long: (input) =>
+    `Use at most ${NAME_MAX_LENGTH} characters; this name has ${nameLength(normalizeName(input))}.`,
+  control_characters: () => "Remove tabs and other control characters.",
+};
+
+/** The form's own check of a name, by the API's very rules, so that most mistakes never make a round trip. */
 export function checkName(input: string): NameCheck {
-  const name = input.trim();
-  if (name === "") return { ok: false, reason: "blank", message: "Enter a name." };
-  const length = nameLength(name);
-  if (length > NAME_MAX_LENGTH) {
-    return { ok: false, reason: "too_long", message: `Use at most ${NAME_MAX_LENGTH} characters; this name has ${length}.` };
-  }
-  if (hasControlCharacters(name)) {
-    return { ok: false, reason: "control_characters", message: "Remove tabs and other control characters." };
-  }
-  return { ok: true, name };
+  const reading = readName(input);
+  if (reading.ok) return reading;
+  const reason = reading.problems[0]!;
+  return { ok: false, reason, message: MESSAGES[reason](input) };
 }
 
 /** "12/100": how much of the allowance a name uses, counted as the API counts it. */
-export const lengthHint = (input: string) => `${nameLength(input.trim())}/${NAME_MAX_LENGTH}`;
+export const lengthHint = (input: string) => `${nameLength(normalizeName(input))}/${NAME_MAX_LENGTH}`;

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { ValidationError } from "../error";
-import { hasControlCharacters, NAME_MAX_LENGTH, nameLength } from "./name";
+import { NAME_MAX_LENGTH, readName, type NameProblem } from "./name";
 
 export { NAME_MAX_LENGTH } from "./name";
 export const PAGE_SIZE_DEFAULT = 100;
@@ -23,20 +23,29 @@ const positiveInteger = (name: string, max: number) =>
 
 const isJsonObject = (input: unknown) => typeof input === "object" && input !== null && !Array.isArray(input);
 
-/** A JSON object whose `name` is trimmed, not blank, at most 100 characters and free of control characters. */
+const NAME_MESSAGES: Record<NameProblem, string> = {
+  not_well_formed: "name must be well-formed Unicode text",
+  replacement_character: "name must not contain U+FFFD, the replacement character: the text was damaged before it was sent",
+  blank: "name must not be blank",
+  invisible: "name must not be blank: it has only invisible characters",
+  too_long: `name must be at most ${NAME_MAX_LENGTH} characters`,
+  control_characters: "name must not contain control characters",
+};
+
+/** The stored form of a name (NFC, trimmed), or one issue per rule it breaks. */
+const storedName = v.rawTransform<string, string>(({ dataset, addIssue, NEVER }) => {
+  const reading = readName(dataset.value);
+  if (reading.ok) return reading.name;
+  for (const problem of reading.problems) addIssue({ message: NAME_MESSAGES[problem] });
+  return NEVER;
+});
+
+/** A JSON object whose `name` follows the rules of ./name.ts; the output holds the name as it is stored. */
 export const CreateInput = v.pipe(
   v.unknown(),
   v.check(isJsonObject, "body must be a JSON object"),
   v.object(
-    {
-      name: v.pipe(
-        v.string("name must be a string"),
-        v.trim(),
-        v.check((name) => name.length > 0, "name must not be blank"),
-        v.check((name) => nameLength(name) <= NAME_MAX_LENGTH, `name must be at most ${NAME_MAX_LENGTH} characters`),
-        v.check((name) => !hasControlCharacters(name), "name must not contain control characters"),
-      ),
-    },
+    { name: v.pipe(v.string("name must be a string"), storedName) },
     // Only a missing key reaches the object's own message: the check above has already refused non-objects.
     (issue) => `${v.getDotPath(issue)} is required`,
   ),

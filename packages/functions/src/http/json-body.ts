@@ -14,13 +14,58 @@ export const limitBody = bodyLimit({
   onError: (c) => problem(c, 413, `Request body must be at most ${BODY_LIMIT_BYTES / 1024} KiB`),
 });
 
-/** Reads a JSON request body, refusing other content types and malformed JSON with a 4xx. */
-export async function jsonBody(c: Context): Promise<unknown> {
-  const contentType = c.req.header("content-type") ?? "";
-  if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
-    throw new HTTPException(415, { message: "Content-Type must be application/json" });
+const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
+
+// "utf8" too: the WHATWG Encoding Standard, which browsers and fetch follow, reads it as UTF-8.
+const UTF8_LABEL = /^utf-?8$/i;
+
+// fatal: invalid bytes are an error, not U+FFFD in a stored name. A leading BOM is still dropped, as fetch does.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+const unsupported = (message: string) => new HTTPException(415, { message });
+
+// Enough of what the client sent to recognize it; a header of kilobytes is not repeated back whole.
+const echoed = (value: string) => (value.length > 40 ? `${value.slice(0, 40)}…` : value);
+
+/** The charset parameters of a Content-Type, unquoted. */
+function charsets(contentType: string): string[] {
+  return contentType
+    .split(";")
+    .slice(1)
+    .map((parameter) => parameter.split("="))
+    .filter(([key]) => key?.trim().toLowerCase() === "charset")
+    .map(([, value = ""]) => value.trim().replace(/^"(.*)"$/, "$1"));
+}
+
+function checkContentType(contentType: string) {
+  if (!JSON_MEDIA_TYPE.test(contentType)) throw unsupported("Content-Type must be application/json");
+  const other = charsets(contentType).find((charset) => !UTF8_LABEL.test(charset));
+  if (other !== undefined) throw unsupported(`Content-Type charset ${echoed(other)} is not supported; send UTF-8`);
+}
+
+// Inflating gzip or br here would let a 64 KiB body grow far past the limit: such a body is refused, not parsed.
+function checkContentEncoding(c: Context) {
+  const codings = (c.req.header("content-encoding") ?? "").split(",").map((coding) => coding.trim().toLowerCase());
+  const other = codings.find((coding) => coding !== "" && coding !== "identity");
+  if (other === undefined) return;
+  // RFC 9110 (15.5.16): a 415 for a content coding says which codings would have been accepted.
+  c.header("Accept-Encoding", "identity");
+  throw unsupported(`Content-Encoding ${echoed(other)} is not supported; send the body uncompressed`);
+}
+
+function decode(bytes: ArrayBuffer): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new HTTPException(400, { message: "Request body is not valid UTF-8" });
   }
-  const text = await c.req.text();
+}
+
+/** Reads a JSON request body in UTF-8, refusing other content types, charsets and codings and malformed JSON with a 4xx. */
+export async function jsonBody(c: Context): Promise<unknown> {
+  checkContentType(c.req.header("content-type") ?? "");
+  checkContentEncoding(c);
+  const text = decode(await c.req.arrayBuffer());
   if (text.trim() === "") throw new HTTPException(400, { message: "Request body is empty; send a JSON object" });
   try {
     return JSON.parse(text);

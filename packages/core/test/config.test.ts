@@ -15,6 +15,7 @@ describe("databaseConfigFromEnv", () => {
       iamAuth: false,
       maxConnections: 10,
       connectTimeoutSeconds: 5,
+      queryTimeoutMs: 5_000,
     });
   });
 
@@ -40,6 +41,7 @@ describe("databaseConfigFromEnv", () => {
       ssl: "verify-full",
       maxConnections: 1,
       connectTimeoutSeconds: 5,
+      queryTimeoutMs: 5_000,
     });
   });
 

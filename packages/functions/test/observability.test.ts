@@ -237,6 +237,7 @@ describe("a failing database", () => {
       ssl: "disable",
       maxConnections: 1,
       connectTimeoutSeconds: 1,
+      queryTimeoutMs: 5_000,
     });
     try {
       const call = lambdaFunction(unreachable.db);
@@ -287,6 +288,13 @@ describe("in a terminal (npm start)", () => {
     } finally {
       await database.db.execute(sql`alter table data_moved rename to data`);
     }
+  });
+
+  it("writes what a request controls inert: an encoded line break or escape code cannot forge a line or colour the terminal", async () => {
+    const { lines } = await serve(terminalTelemetry(settings), "/x%0a12:00:00.000%20ERROR%20forged%1b%5b31m%07");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("GET /x\\x0a12:00:00.000 ERROR forged\\x1b[31m\\x07 404");
+    expect(lines[0]).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 
   it("keeps info as the cloud's level unless LOG_LEVEL says otherwise", () => {

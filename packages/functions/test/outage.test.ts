@@ -15,6 +15,7 @@ const postgresAt = (port: number, database = "postgres"): PostgresConfig => ({
   ssl: "disable",
   maxConnections: 2,
   connectTimeoutSeconds: 1,
+  queryTimeoutMs: 5_000,
 });
 
 async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {

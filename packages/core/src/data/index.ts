@@ -1,8 +1,8 @@
 export * as Data from "./index";
 
-import { eq, sql } from "drizzle-orm";
+import { eq, getTableName, sql } from "drizzle-orm";
 import { rowsOf, type Database } from "../db/database";
-import { guard } from "../db/unavailable";
+import { databaseState, guard, type DatabaseState } from "../db/unavailable";
 import { ConflictError, NotFoundError } from "../error";
 import { dataTable } from "./data.sql";
 import { CreateInput, Id, ListInput, parse } from "./input";
@@ -52,4 +52,9 @@ export async function remove(db: Database, id: string): Promise<void> {
     db.delete(dataTable).where(eq(dataTable.id, validId)).returning({ id: dataTable.id }),
   );
   if (deleted.length === 0) throw new NotFoundError("Data not found");
+}
+
+/** Whether the records can be served now: "ok", or what would make requests fail (DatabaseUnavailableError: no answer). */
+export function health(db: Database, timeoutMs: number): Promise<DatabaseState> {
+  return databaseState(db, [getTableName(dataTable)], timeoutMs);
 }

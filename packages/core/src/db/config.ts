@@ -17,6 +17,8 @@ export interface PostgresConfig {
   ssl: Ssl;
   maxConnections: number;
   connectTimeoutSeconds: number;
+  /** How long a query may wait for a connection and an answer before it fails as unavailable. */
+  queryTimeoutMs: number;
 }
 
 export interface PgliteConfig {
@@ -38,6 +40,8 @@ const readDatabaseEnv = envReader("database settings", {
   DATABASE_SSL: choice(["disable", "require", "verify-full"]),
   DATABASE_POOL_MAX: integer(1, 100, 10),
   DATABASE_CONNECT_TIMEOUT: integer(1, 60, 5),
+  // Below the function's 10 s and API Gateway's 30 s, above the server's 4 s statement_timeout.
+  DATABASE_QUERY_TIMEOUT: integer(100, 25_000, 5_000),
 });
 
 /**
@@ -67,5 +71,6 @@ export function databaseConfigFromEnv(
     ssl: settings.DATABASE_SSL ?? (iamAuth ? "verify-full" : "disable"),
     maxConnections: settings.DATABASE_POOL_MAX,
     connectTimeoutSeconds: settings.DATABASE_CONNECT_TIMEOUT,
+    queryTimeoutMs: settings.DATABASE_QUERY_TIMEOUT,
   };
 }

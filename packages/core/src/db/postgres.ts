@@ -3,6 +3,7 @@ import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { PostgresConfig } from "./config";
 import type { Database, DatabaseHandle } from "./database";
+import { withQueryDeadline } from "./query-deadline";
 import { credentialsFromEnv, rdsAuthToken } from "./rds-token";
 
 export function iamTokenSigner(config: PostgresConfig) {
@@ -38,13 +39,22 @@ function describe(config: PostgresConfig): string {
 
 export function openPostgres(config: PostgresConfig): DatabaseHandle {
   const options = connectionOptions(config);
-  const client = config.url ? postgres(config.url, options) : postgres(options);
-  const db = drizzle(client) as unknown as Database;
+  const connect = (overrides: postgres.Options<Record<string, never>> = {}) =>
+    config.url ? postgres(config.url, { ...options, ...overrides }) : postgres({ ...options, ...overrides });
+  const client = connect();
+  const db = drizzle(withQueryDeadline(client, config.queryTimeoutMs)) as unknown as Database;
   return {
     db,
     description: describe(config),
+    // On a connection of its own: unbounded (a migration may take longer than any request should), and printing
+    // what the migrations report with RAISE WARNING or NOTICE (drizzle/0003_nfc_names.sql lists rows to review).
     migrate: async (migrationsFolder) => {
-      await migrate(drizzle(client), { migrationsFolder });
+      const migrator = connect({ max: 1, onnotice: (notice) => console.warn(`migration ${notice.severity}: ${notice.message}`) });
+      try {
+        await migrate(drizzle(migrator), { migrationsFolder });
+      } finally {
+        await migrator.end({ timeout: 5 });
+      }
     },
     close: () => client.end({ timeout: 5 }),
   };

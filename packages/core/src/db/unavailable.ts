@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { DatabaseUnavailableError } from "../error";
-import type { Database } from "./database";
+import { rowsOf, type Database } from "./database";
+import { QUERY_DEADLINE } from "./query-deadline";
 
 // Network failures seen from postgres.js and Node's sockets.
 const NETWORK_CODES = new Set([
@@ -17,11 +18,14 @@ const NETWORK_CODES = new Set([
   "CONNECTION_CLOSED",
   "CONNECTION_ENDED",
   "CONNECTION_DESTROYED",
+  QUERY_DEADLINE,
 ]);
 
-// SQLSTATEs that mean "the server cannot serve you now", not "your query is wrong":
-// class 08 connection exceptions, too many connections, admin/crash shutdown, cannot connect now.
-const UNAVAILABLE_SQLSTATES = /^(08...|53300|57P01|57P02|57P03)$/;
+// SQLSTATEs that mean "the server cannot serve you now", not "your query is wrong": class 08 connection
+// exceptions; class 53, out of resources (disk, memory, connections); a read-only transaction (25006: a
+// failover, or default_transaction_read_only); the statement or lock timeout (57014, 55P03); a deadlock or
+// serialization failure (40P01, 40001), which a retry resolves; admin or crash shutdown, cannot connect now.
+const UNAVAILABLE_SQLSTATES = /^(08...|53...|25006|57014|55P03|40001|40P01|57P01|57P02|57P03)$/;
 
 function isUnavailable(error: unknown): boolean {
   for (let current = error; current instanceof Error; current = current.cause) {
@@ -60,9 +64,31 @@ export async function withDeadline<T>(call: () => Promise<T>, timeoutMs: number)
 
 const answer = (db: Database) => db.execute(sql`select 1`);
 
-/** Resolves when the database answers a trivial query within `timeoutMs`. */
-export async function ping(db: Database, timeoutMs: number): Promise<void> {
-  await withDeadline(() => answer(db), timeoutMs);
+/** Whether the database would serve writes to the tables now, as far as one quick look can tell. */
+export type DatabaseState = "ok" | "read-only" | "locked";
+
+// The lock modes that make a write (ROW EXCLUSIVE) wait; a waiting ACCESS EXCLUSIVE also queues every read.
+const WRITE_BLOCKING_LOCKS = ["ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"];
+
+/**
+ * Looks, in one statement that takes no lock itself, at what would stall a request: a read-only server (a
+ * failover, default_transaction_read_only) and locks on `tables` that writes would wait for. Fails with
+ * DatabaseUnavailableError when the database does not answer within `timeoutMs`.
+ */
+export async function databaseState(db: Database, tables: string[], timeoutMs: number): Promise<DatabaseState> {
+  const relations = sql.join(tables.map((table) => sql`${table}::regclass`), sql`, `);
+  const modes = sql.join(WRITE_BLOCKING_LOCKS.map((mode) => sql`${mode}`), sql`, `);
+  const [state] = await withDeadline(
+    () =>
+      rowsOf<{ read_only: boolean; locked: boolean }>(
+        db,
+        sql`select current_setting('transaction_read_only') = 'on' as read_only,
+          exists (select 1 from pg_locks where relation in (${relations}) and mode in (${modes})) as locked`,
+      ),
+    timeoutMs,
+  );
+  if (state!.read_only) return "read-only";
+  return state!.locked ? "locked" : "ok";
 }
 
 /**

@@ -1,5 +1,5 @@
+import { Data } from "@data-api/core/data/index";
 import type { Database } from "@data-api/core/db/database";
-import { ping } from "@data-api/core/db/unavailable";
 import { DatabaseUnavailableError } from "@data-api/core/error";
 import { Hono } from "hono";
 import type { AppEnv } from "../app";
@@ -13,11 +13,10 @@ export interface HealthOptions {
 
 export const healthRoutes = ({ db, stage, version, timeoutMs }: HealthOptions) =>
   new Hono<AppEnv>().get("/", async (c) => {
-    try {
-      await ping(db, timeoutMs);
-      return c.json({ status: "ok", checks: { database: "ok" }, version, stage });
-    } catch (error) {
-      if (!(error instanceof DatabaseUnavailableError)) throw error;
-      return c.json({ status: "error", checks: { database: "unreachable" }, version, stage }, 503);
-    }
+    const database = await Data.health(db, timeoutMs).catch((error: unknown) => {
+      if (error instanceof DatabaseUnavailableError) return "unreachable" as const;
+      throw error;
+    });
+    if (database === "ok") return c.json({ status: "ok", checks: { database }, version, stage });
+    return c.json({ status: "error", checks: { database }, version, stage }, 503);
   });

@@ -1,19 +1,45 @@
-import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import type { PgliteConfig } from "./config";
 import type { Database, DatabaseHandle } from "./database";
+import { errnoReason, lockFolder, PgliteFolderError, prepareFolder, type FolderLock } from "./pglite-folder";
+
+/** PGlite's own file errors are Emscripten's `ErrnoError { errno }`, without a message. */
+function pgliteReason(error: unknown): string {
+  if (error instanceof Error && error.message) return errnoReason(error);
+  const errno = (error as { errno?: unknown } | undefined)?.errno;
+  return errno === undefined ? String(error) : `file system error (errno ${String(errno)})`;
+}
 
 export async function openPglite(config: PgliteConfig): Promise<DatabaseHandle> {
-  if (config.dataDir) await mkdir(config.dataDir, { recursive: true });
-  const client = new PGlite(config.dataDir);
-  await client.waitReady;
+  let lock: FolderLock | undefined;
+  if (config.dataDir) {
+    // Checked before PGlite sees the folder: PGlite hangs on some unusable paths and dies with a bare ErrnoError
+    // on others, and two processes on one folder silently lose each other's writes.
+    prepareFolder(config.dataDir);
+    lock = lockFolder(config.dataDir);
+  }
+  let client: PGlite;
+  try {
+    client = new PGlite(config.dataDir);
+    await client.waitReady;
+  } catch (error) {
+    lock?.release();
+    if (!config.dataDir) throw error;
+    throw new PgliteFolderError(config.dataDir, `cannot open the database: ${pgliteReason(error)}`, { cause: error });
+  }
   const db = drizzle(client);
   return {
     db: db as unknown as Database,
     description: config.dataDir ? `embedded PGlite in ${config.dataDir}` : "embedded PGlite in memory",
     migrate: (migrationsFolder) => migrate(db, { migrationsFolder }),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }

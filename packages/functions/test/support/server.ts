@@ -1,42 +1,75 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
 
-export interface RunningServer {
-  url: string;
-  /** Everything the process printed so far. */
-  output(): string;
-  /** Sends `signal` and resolves with the exit code once the process is gone. */
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; elapsedMs: number }>;
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Since the process was spawned (runServer) or signalled (stop). */
+  elapsedMs: number;
 }
 
-/** Starts the server `npm start` runs (packages/functions/src/server.ts) on a free port, with `env` on top of ours. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+export interface RunningServer {
+  url: string;
+  /** The server's own process (node, not npm): for /proc/<pid>, and what a lock file names. */
+  pid: number;
+  /** Everything the process printed so far, stdout and stderr. */
+  output(): string;
+  /** Sends `signal` and resolves with the exit code once the process is gone (at once if it already is). */
+  stop(signal?: NodeJS.Signals): Promise<Exit>;
+}
+
+export interface FinishedServer extends Exit {
+  stdout: string;
+  stderr: string;
+}
+
+/** The server `npm start` runs (packages/functions/src/server.ts), on a free port, with `env` on top of ours. */
+function spawnServer(env: Record<string, string>) {
   const child = spawn(process.execPath, ["--import", "tsx", "packages/functions/src/server.ts"], {
     cwd: root,
     env: { ...process.env, PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let output = "";
+  const printed = { all: "", stdout: "", stderr: "" };
   // Always drained, so a chatty server never blocks on a full pipe.
-  child.stdout.on("data", (chunk) => (output += chunk));
-  child.stderr.on("data", (chunk) => (output += chunk));
+  child.stdout.on("data", (chunk) => ((printed.all += chunk), (printed.stdout += chunk)));
+  child.stderr.on("data", (chunk) => ((printed.all += chunk), (printed.stderr += chunk)));
+  // "close", not "exit": by then both pipes are drained too.
+  const closed = once(child, "close") as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, printed, closed };
+}
+
+function stopper(child: ChildProcess, closed: Promise<[number | null, NodeJS.Signals | null]>) {
+  return async (signal: NodeJS.Signals = "SIGTERM"): Promise<Exit> => {
+    const started = performance.now();
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const [code, received] = await closed;
+    return { code, signal: received, elapsedMs: performance.now() - started };
+  };
+}
+
+/** Starts the server and resolves once it says where it listens; rejects with its output if it exits first. */
+export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+  const { child, printed, closed } = spawnServer(env);
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on("data", () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = /listening on (http:\/\/\S+)/.exec(printed.stdout);
       if (match) resolve(match[1]!);
     });
-    child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+    void closed.then(([code, signal]) => reject(new Error(`server exited with ${code ?? signal}:\n${printed.all}`)));
   });
-  return {
-    url,
-    output: () => output,
-    stop: (signal = "SIGTERM") =>
-      new Promise((resolve) => {
-        const started = performance.now();
-        child.on("exit", (code) => resolve({ code, elapsedMs: performance.now() - started }));
-        child.kill(signal);
-      }),
-  };
+  return { url, pid: child.pid!, output: () => printed.all, stop: stopper(child, closed) };
+}
+
+/** Runs a server that is expected not to start, and resolves with how it ended and what it printed. */
+export async function runServer(env: Record<string, string>, timeoutMs = 20_000): Promise<FinishedServer> {
+  const started = performance.now();
+  const { child, printed, closed } = spawnServer(env);
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const [code, signal] = await closed;
+  clearTimeout(timer);
+  return { code, signal, elapsedMs: performance.now() - started, stdout: printed.stdout, stderr: printed.stderr };
 }

@@ -41,13 +41,14 @@ export async function startApp(pgliteDir: string, port = 0): Promise<RunningApp>
     if (!stopping) console.error(`npm start exited unexpectedly (${code ?? signal}):\n${output}`);
   });
 
-  const listening = await new Promise<number>((resolve, reject) => {
+  const listening = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`npm start did not listen within 90 s:\n${output}`)), 90_000);
     child.stdout.on("data", () => {
-      const match = /listening on http:\/\/localhost:(\d+)/.exec(output);
+      // The address it really listens on (127.0.0.1 unless HOST says otherwise), as it prints it.
+      const match = /listening on (http:\/\/\S+)/.exec(output);
       if (!match) return;
       clearTimeout(timer);
-      resolve(Number(match[1]));
+      resolve(match[1]!);
     });
     void exited.then(() => {
       clearTimeout(timer);
@@ -56,8 +57,8 @@ export async function startApp(pgliteDir: string, port = 0): Promise<RunningApp>
   });
 
   return {
-    url: `http://localhost:${listening}`,
-    port: listening,
+    url: listening,
+    port: Number(new URL(listening).port),
     output: () => output,
     /** Stops the whole group and waits until its last process is gone, the database closed and the port free. */
     async stop() {

@@ -106,9 +106,20 @@ describe.skipIf(skipBrowserTests)("a stage without a custom domain: the page bui
       return apiUrl;
     });
 
-    // CloudFront's part: the bucket's files on another origin than the API.
+    // CloudFront's part: the bucket's files on another origin than the API, with the response headers policy's
+    // Content-Security-Policy (the one header a browser enforces on plain http).
+    const [policy] = Object.values(local.template("Web").findResources("AWS::CloudFront::ResponseHeadersPolicy")) as Resource[];
+    const csp = policy!.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy;
+    const [separator, parts] = typeof csp === "string" ? ["", [csp]] : (csp["Fn::Join"] as [string, unknown[]]);
+    const contentSecurityPolicy = parts.map((part) => (typeof part === "string" ? part : apiUrl)).join(separator);
     const index = await readFile(join(siteDir, "index.html"), "utf8");
-    const cdn = new Hono().get("/", (c) => c.html(index)).get("/assets/*", serveStatic({ root: siteDir }));
+    const cdn = new Hono()
+      .use(async (c, next) => {
+        await next();
+        c.header("Content-Security-Policy", contentSecurityPolicy);
+      })
+      .get("/", (c) => c.html(index))
+      .get("/assets/*", serveStatic({ root: siteDir }));
     const siteServer = await listen(cdn.fetch, "localhost");
     servers.push(siteServer.server);
     siteUrl = siteServer.url;
@@ -129,12 +140,13 @@ describe.skipIf(skipBrowserTests)("a stage without a custom domain: the page bui
     expect(uploaded.some(({ text }) => text.includes(apiUrl))).toBe(true);
   });
 
-  it("calls the replaced API URL from its own origin, which the API's CORS admits", async () => {
+  it("calls the replaced API URL from its own origin, which the API's CORS and the page's CSP admit", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
+    // A request the Content-Security-Policy refuses shows here as a console error.
     page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
     const apiCalls: string[] = [];
     page.on("request", (request) => {

@@ -1,5 +1,6 @@
 import { Match } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
+import { contentSecurityPolicy, PAGE_HEADERS } from "../packages/functions/src/host/page-headers";
 import { HOSTED_ZONE_ID } from "./synth";
 import { synthesized, type Synthesized } from "./testing";
 
@@ -77,6 +78,21 @@ describe.each(Object.entries(EXPECTED))("the %s web page", (stage, expected) => 
     web(stage).hasResourceProperties("AWS::CloudFront::OriginAccessControl", {
       OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: "s3", SigningBehavior: "always" }),
     });
+  });
+
+  it("is answered with the security headers npm start sends, HSTS, and the API's origin in connect-src", () => {
+    const [policyId, policy] = Object.entries(web(stage).findResources("AWS::CloudFront::ResponseHeadersPolicy"))[0] as [string, Resource];
+    expect(distribution(stage).Properties.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    expect(headers).toMatchObject({
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: PAGE_HEADERS["X-Frame-Options"], Override: true },
+      ReferrerPolicy: { ReferrerPolicy: PAGE_HEADERS["Referrer-Policy"], Override: true },
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 63_072_000, IncludeSubdomains: true, Override: true },
+    });
+    const csp = headers.ContentSecurityPolicy.ContentSecurityPolicy;
+    if (expected.api) expect(csp).toBe(contentSecurityPolicy([expected.api]));
+    else expect(JSON.stringify(csp)).toContain("connect-src 'self' \",{\"Fn::ImportValue\"");
   });
 
   it("is built with the API's URL", () => {

@@ -1,9 +1,11 @@
 import { relative, resolve } from "node:path";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import { S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { NagSuppressions } from "cdk-nag";
 import { StaticSite, use, type StackContext } from "sst/constructs";
+import { contentSecurityPolicy, HSTS_MAX_AGE_SECONDS, PAGE_HEADERS } from "../packages/functions/src/host/page-headers";
 import { Api } from "./Api";
 import { useStageConfig } from "./config";
 
@@ -15,6 +17,21 @@ const PRIVATE_BUCKET = {
 
 /** The Vite package that StaticSite builds on every deploy, with the API's URL in its environment. */
 const PAGE = { path: "packages/web", buildCommand: "npm run build", buildOutput: "dist" };
+
+/** The page's security headers as `npm start` sends them (page-headers.ts), with the API's origin and HSTS. */
+function pageHeaders(stack: StackContext["stack"], apiUrl: string) {
+  const override = true;
+  return new cloudfront.ResponseHeadersPolicy(stack, "PageHeaders", {
+    comment: "The web page's security headers",
+    securityHeadersBehavior: {
+      contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy([apiUrl]), override },
+      contentTypeOptions: { override },
+      frameOptions: { frameOption: PAGE_HEADERS["X-Frame-Options"] as cloudfront.HeadersFrameOption, override },
+      referrerPolicy: { referrerPolicy: PAGE_HEADERS["Referrer-Policy"] as cloudfront.HeadersReferrerPolicy, override },
+      strictTransportSecurity: { accessControlMaxAge: Duration.seconds(HSTS_MAX_AGE_SECONDS), includeSubdomains: true, override },
+    },
+  });
+}
 
 /** The Vite page on S3 + CloudFront, built with the API's URL. */
 export function Web({ stack, app }: StackContext) {
@@ -48,8 +65,11 @@ export function Web({ stack, app }: StackContext) {
         enableLogging: true,
         logBucket: logs,
         logFilePrefix: "cdn/",
-        // Origin access control: CloudFront signs its requests and the bucket policy admits only this distribution.
-        defaultBehavior: { origin: S3BucketOrigin.withOriginAccessControl(files) },
+        defaultBehavior: {
+          // Origin access control: CloudFront signs its requests and the bucket policy admits only this distribution.
+          origin: S3BucketOrigin.withOriginAccessControl(files),
+          responseHeadersPolicy: pageHeaders(stack, api.url),
+        },
       },
     },
   });

@@ -4,6 +4,7 @@ import { methodNotAllowed as allowedMethods } from "hono/method-not-allowed";
 import { requestId, type RequestIdVariables } from "hono/request-id";
 import type { Context as LambdaContext } from "aws-lambda";
 import type { LambdaEvent } from "hono/aws-lambda";
+import { apiHeaders } from "./http/api-headers";
 import { methodNotAllowed, notFound, onError } from "./http/problem";
 import { observe } from "./observability/observe";
 import type { Telemetry } from "./observability/telemetry";
@@ -30,6 +31,7 @@ export function createApp(options: AppOptions) {
   app
     .use(requestId({ generator: (c) => c.env?.event?.requestContext?.requestId ?? crypto.randomUUID() }))
     .use(observe(options.telemetry))
+    .use(apiHeaders)
     .use(allowedMethods({ app, onMethodNotAllowed: methodNotAllowed }))
     .route("/data", dataRoutes(options.db))
     .route("/health", healthRoutes({ ...options, timeoutMs: options.healthTimeoutMs }))

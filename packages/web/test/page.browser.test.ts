@@ -144,6 +144,21 @@ describe.skipIf(skipBrowserTests)("the page in headless Chromium, against npm st
     await shot(page, "05-duplicate");
   });
 
+  it("drops the last \"Added …\" when the next name has a problem", async () => {
+    const page = await openPage();
+    const input = page.getByRole("textbox", { name: "Name" });
+    await input.fill("Alan Turing");
+    await input.press("Enter");
+    await page.getByText(/^Added “Alan Turing” as #\d+\.$/).waitFor();
+    for (const [typed, problem] of [["   ", "Enter a name."], ["Ada Lovelace", "Data already exists"]]) {
+      await input.fill(typed!);
+      await input.press("Enter");
+      await expect.poll(() => text(page, "#name-error")).toBe(problem);
+      expect(await text(page, "#form-status")).toBe("");
+    }
+    await elsewhere.remove((await elsewhere.list()).items.find((item) => item.name === "Alan Turing")!.id);
+  });
+
   it("deletes a row only after confirmation, and a reload shows the same list", async () => {
     const page = await openPage();
     const ada = (await rowsOf(page)).find((row) => row.name === "Ada Lovelace")!;

@@ -8,6 +8,13 @@ const coloured = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, text: string) => (coloured ? `\x1b[${code}m${text}\x1b[0m` : text);
 const LEVEL_COLOURS: Record<string, number> = { ERROR: 31, CRITICAL: 31, WARN: 33, DEBUG: 90, TRACE: 90 };
 
+// What a request controls (its path, a correlation id, an error's message) must not move the cursor, colour the
+// terminal or start a forged line: C0 and C1 controls are written as escapes. An error's own line breaks stay.
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROLS_BUT_LINE_BREAKS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
+const escaped = (char: string) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`;
+const inert = (text: string, controls = CONTROLS) => text.replace(controls, escaped);
+
 /** What is logged as an error: an Error, its cause, or a Powertools-formatted copy of one. */
 interface FormattedError {
   message?: string;
@@ -16,10 +23,10 @@ interface FormattedError {
 }
 
 function errorLines(error: unknown, prefix = ""): string[] {
-  if (typeof error !== "object" || error === null) return error === undefined ? [] : [`${prefix}${String(error)}`];
+  if (typeof error !== "object" || error === null) return error === undefined ? [] : [`${prefix}${inert(String(error), CONTROLS_BUT_LINE_BREAKS)}`];
   const { message, stack, cause } = error as FormattedError;
   const text = Array.isArray(stack) ? stack.join("\n") : (stack ?? message ?? "");
-  return [`${prefix}${text}`, ...errorLines(cause, "Caused by: ")];
+  return [`${prefix}${inert(text, CONTROLS_BUT_LINE_BREAKS)}`, ...errorLines(cause, "Caused by: ")];
 }
 
 /**
@@ -49,14 +56,14 @@ export class TerminalLogger extends Logger {
     log.prepareForPrint();
     const { level, message, timestamp, error, ...fields } = log.getAttributes();
     const persistent = this.getPersistentLogAttributes();
-    const said = new Set(String(message).split(" "));
+    const said = new Set(inert(String(message)).split(" "));
     const details = Object.entries(fields)
-      .map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)] as const)
+      .map(([key, value]) => [key, inert(typeof value === "string" ? value : JSON.stringify(value))] as const)
       .filter(([key, text]) => !CONSTANT_KEYS.has(key) && !(key in persistent) && !said.has(text))
       .map(([key, text]) => `${key}=${text}`);
     const name = String(level);
     const time = String(timestamp).slice(11, 23);
-    const head = [paint(90, time), paint(LEVEL_COLOURS[name] ?? 36, name.padEnd(5)), message];
+    const head = [paint(90, time), paint(LEVEL_COLOURS[name] ?? 36, name.padEnd(5)), inert(String(message))];
     if (details.length > 0) head.push(paint(90, details.join(" ")));
     const lines = [head.join(" "), ...errorLines(error).map((line) => paint(31, line))];
     const text = `${lines.join("\n")}\n`;

@@ -4,10 +4,14 @@ import { Hono } from "hono";
 import { jsonBody, limitBody } from "../http/json-body";
 import type { AppEnv } from "../app";
 
+/**
+ * A link relative to the request (RFC 8288 resolves it against the request's URL): built from the Host header, an
+ * absolute one would hand a spoofed host to whoever follows it.
+ */
 function nextPageLink(requestUrl: string, after: number): string {
   const url = new URL(requestUrl);
   url.searchParams.set("after", String(after));
-  return `<${url.toString()}>; rel="next"`;
+  return `<${url.pathname}${url.search}>; rel="next"`;
 }
 
 export const dataRoutes = (db: Database) =>

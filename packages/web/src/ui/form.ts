@@ -16,6 +16,8 @@ export function mountForm(api: Api, onAdded: (item: Item) => void) {
   function showProblem(message: string) {
     error.textContent = message;
     input.setAttribute("aria-invalid", String(message !== ""));
+    // "Added …" is about the previous name: it must not stand beside a problem with this one.
+    if (message !== "") say(status, "");
   }
 
   input.addEventListener("input", () => {

@@ -1,0 +1,67 @@
+import { handle } from "hono/aws-lambda";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openTestDatabase, type TestDatabase } from "../../core/test/support/database";
+import { postJson, testApp } from "./support/app";
+import { invoke } from "./support/events";
+
+let database: TestDatabase;
+let app: ReturnType<typeof testApp>["app"];
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(() => database.close());
+beforeEach(async () => {
+  await database.reset();
+  ({ app } = testApp(database.db));
+});
+
+describe("every answer of the API", () => {
+  it.each([
+    ["GET", "/data", undefined, 200],
+    ["POST", "/data", postJson({ name: "Ada" }), 200],
+    ["POST", "/data", postJson({ name: " " }), 400],
+    ["GET", "/nowhere", undefined, 404],
+    ["PUT", "/data", undefined, 405],
+    ["GET", "/health", undefined, 200],
+  ])("%s %s (%s) is never sniffed as another type, nor stored by a cache", async (method, path, init, status) => {
+    const response = await app.request(path, { method, ...init });
+    expect(response.status).toBe(status);
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+  });
+
+  it("carries the same headers on Lambda", async () => {
+    const result = await invoke(handle(app), { method: "GET", path: "/data" });
+    expect(result.headers).toMatchObject({ "x-content-type-options": "nosniff", "cache-control": "no-store" });
+  });
+
+  it("keeps what a route says about caching", async () => {
+    app.get("/cacheable", (c) => c.json({}, 200, { "Cache-Control": "public, max-age=60" }));
+    expect((await app.request("/cacheable")).headers.get("cache-control")).toBe("public, max-age=60");
+  });
+});
+
+describe("an answer that repeats the request", () => {
+  it("repeats at most 100 characters of a long path", async () => {
+    const path = `/${"x".repeat(15_000)}`;
+    const response = await app.request(path);
+    const body = await response.json();
+    expect(response.status).toBe(404);
+    expect(body.message).toBe(`No route for GET /${"x".repeat(99)}…`);
+    expect(JSON.stringify(body).length).toBeLessThan(200);
+  });
+
+  it("does the same for a wrong method on a long path", async () => {
+    const response = await app.request(`/data/${"9".repeat(5_000)}`, { method: "PUT" });
+    expect(response.status).toBe(405);
+    expect((await response.json()).message.length).toBeLessThan(200);
+  });
+
+  it("links the next page relative to the request: a spoofed Host goes nowhere", async () => {
+    for (const name of ["a", "b"]) await app.request("/data", postJson({ name }));
+    const response = await app.request("http://evil.example/data?limit=1", { headers: { host: "evil.example" } });
+    expect(response.headers.get("link")).toBe('</data?limit=1&after=1>; rel="next"');
+  });
+});

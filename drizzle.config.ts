@@ -2,7 +2,8 @@ import { defineConfig } from "drizzle-kit";
 
 export default defineConfig({
   dialect: "postgresql",
-  schema: "./packages/core/src/data/data.sql.ts",
+  // Every table of every resource: packages/core/src/<resource>/<resource>.sql.ts (see CONTRIBUTING.md, "Adding a resource").
+  schema: "./packages/core/src/**/*.sql.ts",
   out: "./drizzle",
   dbCredentials: { url: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
 });

@@ -23,8 +23,11 @@ ignore_startup_parameters = extra_float_digits,application_name
 pidfile = $dir/pgbouncer.pid
 logfile = $dir/pgbouncer.log
 INI
-  echo '"postgres" ""' >"$dir/userlist.txt"
-  if [ -f "$dir/pgbouncer.pid" ] && kill -0 "$(cat "$dir/pgbouncer.pid")" 2>/dev/null; then exit 0; fi
+  # Trust authentication still admits only the users listed: the owner the migrations run as, and the application
+  # role the app tests connect as (packages/core/test/support/database.ts).
+  printf '"%s" ""\n' postgres data_api >"$dir/userlist.txt"
+  # One already running (from an earlier start) rereads its settings and userlist.
+  if [ -f "$dir/pgbouncer.pid" ] && kill -0 "$(cat "$dir/pgbouncer.pid")" 2>/dev/null; then kill -HUP "$(cat "$dir/pgbouncer.pid")"; exit 0; fi
   # PgBouncer refuses to run as root; drop to the postgres system user.
   chown -R postgres "$dir"
   su postgres -s /bin/sh -c "$bin -d $dir/pgbouncer.ini"

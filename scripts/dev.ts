@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { DATABASE_URL_SECRET } from "@data-api/core/db/bound-secret";
+import { DATABASE_URL_SECRET } from "@data-api/core/db";
 import { usesDeveloperDatabase } from "../stacks/config";
 
 export interface Command {

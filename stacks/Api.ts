@@ -1,7 +1,8 @@
 import * as logs from "aws-cdk-lib/aws-logs";
 import { NagSuppressions } from "cdk-nag";
-import { DATABASE_URL_SECRET } from "@data-api/core/db/bound-secret";
+import { DATABASE_URL_SECRET, databaseEnv } from "@data-api/core/db";
 import { Config, Api as HttpApi, Function, use, type StackContext } from "sst/constructs";
+import { appEnv } from "../packages/functions/src/settings";
 import { Alerts } from "./Alerts";
 import { liveAlias, releaseThroughCodeDeploy } from "./api/release";
 import { useStageConfig } from "./config";
@@ -40,20 +41,9 @@ export function Api({ stack, app }: StackContext) {
     memorySize: config.api.memoryMiB,
     timeout: config.api.timeoutSeconds,
     environment: {
-      STAGE: app.stage,
-      APP_VERSION: config.version,
-      LOG_LEVEL: config.logLevel,
+      ...appEnv({ stage: app.stage, version: config.version, logLevel: config.logLevel }),
       // One connection per execution environment: Lambda runs one request at a time, the proxy does the pooling.
-      DATABASE_POOL_MAX: "1",
-      ...(database
-        ? {
-            DB_HOST: database.connection.host,
-            DB_PORT: database.connection.port,
-            DB_NAME: database.connection.database,
-            DB_USER: database.connection.user,
-            DB_IAM_AUTH: "true",
-          }
-        : {}),
+      ...databaseEnv({ proxy: database?.connection, poolMax: 1 }),
     },
     logGroup: new logs.LogGroup(stack, "ApiFunctionLogs", { retention: config.logRetention, removalPolicy: config.removal }),
     // A version the live alias leaves stays, so that the alias can be moved back to it by hand (docs/runbook.md).

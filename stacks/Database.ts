@@ -1,4 +1,4 @@
-import { APP_ROLE } from "@data-api/core/db/app-role";
+import { APP_ROLE, databaseEnv } from "@data-api/core/db";
 import { Duration } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as logs from "aws-cdk-lib/aws-logs";
@@ -6,6 +6,7 @@ import * as rds from "aws-cdk-lib/aws-rds";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { NagSuppressions } from "cdk-nag";
 import { Function, Script, use, type StackContext } from "sst/constructs";
+import { migrationEnv } from "../packages/functions/src/migration-settings";
 import { Alerts } from "./Alerts";
 import { useStageConfig } from "./config";
 import { migrationsVersion, MIGRATIONS_DIR } from "./migrations";
@@ -17,6 +18,8 @@ const ADMIN_USER = "data_api_admin";
 const POSTGRES = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
 const LOG_EXPORTS = ["postgresql", "upgrade"];
 const ROTATION_PERIOD = Duration.days(30);
+/** PostgreSQL's port, the instance's and the proxy's. */
+const PORT = 5432;
 
 /** A security group that allows no traffic until a rule below says so. */
 function closedGroup(stack: StackContext["stack"], id: string, vpc: ec2.IVpc, description: string) {
@@ -39,7 +42,7 @@ export function Database({ stack, app }: StackContext) {
   const rotationGroup = closedGroup(stack, "RotationSecurityGroup", vpc, "Secret rotation functions");
   const migrationGroup = closedGroup(stack, "MigrationSecurityGroup", vpc, "Migration function");
   const endpointGroup = closedGroup(stack, "EndpointSecurityGroup", vpc, "Secrets Manager interface endpoint");
-  const postgres = ec2.Port.tcp(5432);
+  const postgres = ec2.Port.tcp(PORT);
   const https = ec2.Port.tcp(443);
   // The proxy -> database and rotation -> database rules come with the proxy and the rotations below.
   clients.connections.allowTo(proxyGroup, postgres, "Query through the proxy");
@@ -136,15 +139,11 @@ export function Database({ stack, app }: StackContext) {
     timeout: 300,
     // The Script invokes it during the deploy, where a live (local) function cannot answer.
     enableLiveDev: false,
-    copyFiles: [{ from: MIGRATIONS_DIR, to: "drizzle" }],
+    // Beside the handler, under the same name.
+    copyFiles: [{ from: MIGRATIONS_DIR, to: MIGRATIONS_DIR }],
     environment: {
-      DB_HOST: proxy.endpoint,
-      DB_PORT: "5432",
-      DB_NAME: DATABASE_NAME,
-      DB_USER: ADMIN_USER,
-      DB_IAM_AUTH: "true",
-      MIGRATIONS_DIR: "drizzle",
-      APP_ROLE_SECRET_ARN: appSecret.secretArn,
+      ...databaseEnv({ proxy: { host: proxy.endpoint, port: PORT, database: DATABASE_NAME, user: ADMIN_USER }, poolMax: 1 }),
+      ...migrationEnv({ migrationsDir: MIGRATIONS_DIR, appRoleSecretArn: appSecret.secretArn }),
     },
     logGroup: new logs.LogGroup(stack, "MigrationLogs", { retention: config.logRetention, removalPolicy: config.removal }),
     vpc,
@@ -173,7 +172,7 @@ export function Database({ stack, app }: StackContext) {
     proxy,
     alarms,
     /** Where the API connects, as which role (whose rds-db:connect it must be granted). */
-    connection: { host: proxy.endpoint, port: "5432", database: DATABASE_NAME, user: APP_ROLE },
+    connection: { host: proxy.endpoint, port: PORT, database: DATABASE_NAME, user: APP_ROLE },
     /** Function props that put a function where it can reach the proxy. */
     clientPlacement: { vpc, vpcSubnets: isolatedSubnets, securityGroups: [clients] },
     migrations,

@@ -1,7 +1,8 @@
+import { envReader, optionalText } from "@data-api/core/env";
 import { RemovalPolicy } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
-// The root resolves "zod" to SST's zod 3; its v4 entry point has the current API.
-import { z } from "zod/v4";
+import * as v from "valibot";
+import { LOG_LEVELS } from "../packages/functions/src/settings";
 import { appContext } from "./app-context";
 import rootPackage from "../package.json";
 import { KEEP } from "./removal";
@@ -9,79 +10,89 @@ import { KEEP } from "./removal";
 /** The stages with settings of their own; any other name is a personal stage that behaves like `local`. */
 type StageKind = "local" | "staging" | "prod";
 
-const hostname = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lower-case DNS name like example.com");
+const hostname = v.pipe(
+  v.string(),
+  v.regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lower-case DNS name like example.com"),
+);
+const email = v.pipe(v.string(), v.email("must be an e-mail address"));
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
+const share = v.pipe(v.number(), v.gtValue(0), v.maxValue(100));
 
-const StageConfigSchema = z
-  .object({
+const StageConfigSchema = v.pipe(
+  v.object({
     /** Route 53 names of the stage; absent on stages that live on AWS-generated URLs. */
-    domain: z.object({ zone: hostname, web: hostname, api: hostname }).optional(),
+    domain: v.optional(v.object({ zone: hostname, web: hostname, api: hostname })),
     /** The browser origins the API's CORS allows: the page's, or any (`*`). */
-    corsOrigins: z.array(z.union([z.literal("*"), z.url()])).min(1),
-    api: z.object({
-      memoryMiB: z.number().int().min(128).max(10_240),
+    corsOrigins: v.pipe(v.array(v.union([v.literal("*"), v.pipe(v.string(), v.url())])), v.minLength(1)),
+    api: v.object({
+      memoryMiB: integer(128, 10_240),
       // API Gateway gives up on an integration after 30 s: a longer Lambda timeout would only hide that.
-      timeoutSeconds: z.number().int().min(1).max(29),
-      throttle: z.object({ rate: z.number().int().min(1), burst: z.number().int().min(1) }),
+      timeoutSeconds: integer(1, 29),
+      throttle: v.object({ rate: integer(1), burst: integer(1) }),
     }),
     /** RDS behind RDS Proxy in an isolated VPC; absent where the function uses the developer's, from an SST secret. */
-    database: z
-      .object({
-        instanceType: z.string().regex(/^[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS class without the db. prefix, like t4g.micro"),
-        allocatedStorageGiB: z.number().int().min(20).max(65_536),
-        maxAllocatedStorageGiB: z.number().int().max(65_536),
-        multiAz: z.boolean(),
-        backupRetentionDays: z.number().int().min(1).max(35),
-        deletionProtection: z.boolean(),
-        removal: z.enum([RemovalPolicy.SNAPSHOT, RemovalPolicy.DESTROY]),
-      })
-      // Storage autoscaling needs room to grow.
-      .refine((db) => db.maxAllocatedStorageGiB > db.allocatedStorageGiB, "maxAllocatedStorageGiB must exceed allocatedStorageGiB")
-      .optional(),
-    logRetention: z.enum(RetentionDays),
-    /** The function's LOG_LEVEL. */
-    logLevel: z.enum(["debug", "info", "warn", "error"]),
+    database: v.optional(
+      v.pipe(
+        v.object({
+          instanceType: v.pipe(v.string(), v.regex(/^[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS class without the db. prefix, like t4g.micro")),
+          allocatedStorageGiB: integer(20, 65_536),
+          maxAllocatedStorageGiB: integer(0, 65_536),
+          multiAz: v.boolean(),
+          backupRetentionDays: integer(1, 35),
+          deletionProtection: v.boolean(),
+          removal: v.picklist([RemovalPolicy.SNAPSHOT, RemovalPolicy.DESTROY]),
+        }),
+        // Storage autoscaling needs room to grow.
+        v.check((db) => db.maxAllocatedStorageGiB > db.allocatedStorageGiB, "maxAllocatedStorageGiB must exceed allocatedStorageGiB"),
+      ),
+    ),
+    logRetention: v.enum(RetentionDays),
+    /** The function's log level. */
+    logLevel: v.picklist(LOG_LEVELS),
     /** What `/health` and every log line report as the running release. */
-    version: z.string().min(1),
+    version: v.pipe(v.string(), v.minLength(1)),
     /** What happens to logs and buckets when the stage is removed. */
-    removal: z.enum([KEEP, RemovalPolicy.DESTROY]),
+    removal: v.picklist([KEEP, RemovalPolicy.DESTROY]),
     /** Who hears the alarms; required where there are alarms. */
-    alarmEmail: z.email().optional(),
+    alarmEmail: v.optional(email),
     /**
      * How CodeDeploy moves the API's `live` alias to a new function version. Absent: the API calls the function
      * itself, which `sst dev` replaces with a stub that forwards to the developer's machine.
      */
-    deployStrategy: z.enum(["all-at-once", "canary"]).optional(),
+    deployStrategy: v.optional(v.picklist(["all-at-once", "canary"])),
     /** Alarm thresholds; with them come the alarms, their SNS topic and the dashboard. Absent: nobody watches the stage. */
-    monitoring: z
-      .object({
+    monitoring: v.optional(
+      v.object({
         /** 5xx answers as a share of all requests. */
-        apiServerErrorPercent: z.number().positive().max(100),
-        apiP99LatencyMs: z.number().int().positive(),
-        databaseCpuPercent: z.number().positive().max(100),
-        databaseFreeStorageGiB: z.number().positive(),
+        apiServerErrorPercent: share,
+        apiP99LatencyMs: integer(1),
+        databaseCpuPercent: share,
+        databaseFreeStorageGiB: v.pipe(v.number(), v.gtValue(0)),
         /** The proxy's connections to the database as a share of those it may open. */
-        proxyConnectionsPercent: z.number().positive().max(100),
-      })
-      .optional(),
-  })
-  .refine((config) => config.api.throttle.burst >= config.api.throttle.rate, "api.throttle.burst below api.throttle.rate")
-  .refine((config) => config.deployStrategy !== "canary" || config.monitoring, "a canary deploy needs monitoring: it rolls back on alarms")
-  .refine((config) => !config.monitoring || config.alarmEmail, "raises alarms: set DATA_API_ALARM_EMAIL to the address that hears them");
+        proxyConnectionsPercent: share,
+      }),
+    ),
+  }),
+  v.check((config) => config.api.throttle.burst >= config.api.throttle.rate, "api.throttle.burst below api.throttle.rate"),
+  v.check((config) => config.deployStrategy !== "canary" || config.monitoring !== undefined, "a canary deploy needs monitoring: it rolls back on alarms"),
+  v.check((config) => !config.monitoring || config.alarmEmail !== undefined, "raises alarms: set DATA_API_ALARM_EMAIL to the address that hears them"),
+);
 
-export type StageConfig = z.infer<typeof StageConfigSchema>;
+export type StageConfig = v.InferOutput<typeof StageConfigSchema>;
 
-/** What configures a stage from outside the code (documented in the README's Deploying section). */
-const Env = z.object({
-  DATA_API_DOMAIN: hostname.optional(),
-  DATA_API_HOSTED_ZONE: hostname.optional(),
-  DATA_API_ALARM_EMAIL: z.email().optional(),
+/**
+ * What configures a stage from outside the code (documented in the README's Deploying section), read like every
+ * other group of settings: a blank value (CI's unset GitHub variable) counts as unset.
+ */
+const readStageEnv = envReader("stage settings", {
+  DATA_API_DOMAIN: v.optional(hostname),
+  DATA_API_HOSTED_ZONE: v.optional(hostname),
+  DATA_API_ALARM_EMAIL: v.optional(email),
   /** The release being deployed (CI passes the tag, or the commit on main); defaults to package.json's version. */
-  DATA_API_VERSION: z.string().trim().min(1).optional(),
-  DATA_API_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region like eu-west-1").default("eu-west-1"),
+  DATA_API_VERSION: optionalText,
+  DATA_API_REGION: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region like eu-west-1")), "eu-west-1"),
 });
-type Env = z.infer<typeof Env>;
+type Env = ReturnType<typeof readStageEnv>;
 
 type Preset = Omit<StageConfig, "domain" | "corsOrigins" | "alarmEmail" | "version"> & {
   /** The web page's host under DATA_API_DOMAIN ("" for the apex); undefined: no custom domain. */
@@ -154,16 +165,12 @@ function stageKind(stage: string): StageKind {
   return stage === "staging" || stage === "prod" ? stage : "local";
 }
 
-function problems(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join(".") || "config"} ${issue.message}`).join("; ");
-}
-
 function readEnv(stage: string, env: Record<string, string | undefined>): Env {
-  // CI hands an unset GitHub variable over as an empty string: it means unset here too.
-  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim()));
-  const parsed = Env.safeParse(given);
-  if (!parsed.success) throw new Error(`Stage "${stage}": ${problems(parsed.error)}`);
-  return parsed.data;
+  try {
+    return readStageEnv(env);
+  } catch (error) {
+    throw new Error(`Stage "${stage}": ${(error as Error).message}`);
+  }
 }
 
 function domainOf(stage: string, subdomain: string | undefined, env: Env): StageConfig["domain"] {
@@ -184,15 +191,16 @@ export function resolveStageConfig(stage: string, env: Record<string, string | u
   const settings = readEnv(stage, env);
   const { subdomain, ...preset } = PRESETS[stageKind(stage)];
   const domain = domainOf(stage, subdomain, settings);
-  const parsed = StageConfigSchema.safeParse({
+  const parsed = v.safeParse(StageConfigSchema, {
     ...preset,
     domain,
     corsOrigins: domain ? [`https://${domain.web}`] : ANY_ORIGIN,
     alarmEmail: settings.DATA_API_ALARM_EMAIL,
     version: settings.DATA_API_VERSION ?? rootPackage.version,
   });
-  if (!parsed.success) throw new Error(`Stage "${stage}": ${problems(parsed.error)}`);
-  return parsed.data;
+  if (parsed.success) return parsed.output;
+  const problems = parsed.issues.map((issue) => `${v.getDotPath(issue) ?? "config"} ${issue.message}`);
+  throw new Error(`Stage "${stage}": ${problems.join("; ")}`);
 }
 
 /** Whether `stage` runs on the developer's database (no database of its own): the stages `sst dev` may take over. */

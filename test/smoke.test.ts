@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
-import { openDatabase } from "@data-api/core/db/open";
-import type { DatabaseHandle } from "@data-api/core/db/database";
+import { openDatabase } from "@data-api/core/db/local";
+import type { DatabaseHandle } from "@data-api/core/db";
 import { serve, type ServerType } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../packages/functions/src/app";

@@ -55,6 +55,12 @@ export const flag = v.optional(
 );
 
 /**
+ * The environment variables of a group of settings, as its writer produces them for the stacks: keyed by the very
+ * declaration the reader reads, so a stack cannot spell a name the code does not read.
+ */
+export type EnvOf<Settings extends Record<string, Setting>> = { [Name in keyof Settings]?: string };
+
+/**
  * A function that reads the `settings` from an environment, or throws one error naming every wrong value
  * (`Invalid <what>: DB_PORT must be ..., not "99999"; ...`).
  */

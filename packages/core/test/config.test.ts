@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { databaseConfigFromEnv } from "../src/db/config";
+import { databaseConfigFromEnv, databaseEnv } from "../src/db/config";
 
 describe("databaseConfigFromEnv", () => {
   it("falls back to the embedded PGlite when no PostgreSQL is named", () => {
@@ -73,5 +73,26 @@ describe("databaseConfigFromEnv", () => {
     [{ DATABASE_URL: "postgres://db/app", DB_IAM_AUTH: "true" }, /DB_IAM_AUTH needs DB_HOST/],
   ])("refuses %j", (env, message) => {
     expect(() => databaseConfigFromEnv(env)).toThrow(message);
+  });
+});
+
+describe("databaseEnv", () => {
+  const proxy = { host: "data-api-prod.proxy-c0ffee.eu-west-1.rds.amazonaws.com", port: 5432, database: "data_api", user: "data_api" };
+
+  it("writes what databaseConfigFromEnv reads back: the proxy, with IAM tokens over verified TLS", () => {
+    expect(databaseConfigFromEnv({ ...databaseEnv({ proxy, poolMax: 1 }), AWS_REGION: "eu-west-1" })).toMatchObject({
+      driver: "postgres",
+      url: undefined,
+      ...proxy,
+      iamAuth: true,
+      ssl: "verify-full",
+      region: "eu-west-1",
+      maxConnections: 1,
+    });
+  });
+
+  it("without a proxy, writes only the pool: the URL comes from elsewhere (an SST secret)", () => {
+    expect(databaseEnv({ poolMax: 3 })).toEqual({ DATABASE_POOL_MAX: "3" });
+    expect(databaseConfigFromEnv({ ...databaseEnv({ poolMax: 3 }), DATABASE_URL: "postgres://me@db/mine" })).toMatchObject({ maxConnections: 3, iamAuth: false });
   });
 });

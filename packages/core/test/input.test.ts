@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CreateInput, Id, ListInput, parse } from "../src/data/input";
+import { CreateBody, IdParam, ListQuery } from "../src/data/input";
+import { parse } from "../src/validation";
 import { ValidationError } from "../src/error";
 
 function rejection(run: () => unknown) {
@@ -12,28 +13,28 @@ function rejection(run: () => unknown) {
   throw new Error("expected a ValidationError");
 }
 
-describe("CreateInput", () => {
+describe("CreateBody", () => {
   it("trims the name", () => {
-    expect(parse(CreateInput, { name: "  Ada  " })).toEqual({ name: "Ada" });
+    expect(parse(CreateBody, { name: "  Ada  " })).toEqual({ name: "Ada" });
   });
 
   it("counts characters, not UTF-16 units, against the 100 limit", () => {
-    expect(parse(CreateInput, { name: "😀".repeat(100) }).name).toHaveLength(200);
-    expect(rejection(() => parse(CreateInput, { name: "😀".repeat(101) }))).toEqual([
+    expect(parse(CreateBody, { name: "😀".repeat(100) }).name).toHaveLength(200);
+    expect(rejection(() => parse(CreateBody, { name: "😀".repeat(101) }))).toEqual([
       { field: "name", message: "name must be at most 100 characters" },
     ]);
   });
 
   it("stores the name in NFC, so that one name typed two ways is one name", () => {
-    expect(parse(CreateInput, { name: " Zoe\u0301 " })).toEqual({ name: "Zo\u00e9" });
+    expect(parse(CreateBody, { name: " Zoe\u0301 " })).toEqual({ name: "Zo\u00e9" });
   });
 
   it("counts the limit after NFC", () => {
-    expect(parse(CreateInput, { name: "e\u0301".repeat(100) }).name).toBe("\u00e9".repeat(100));
+    expect(parse(CreateBody, { name: "e\u0301".repeat(100) }).name).toBe("\u00e9".repeat(100));
   });
 
   it("accepts exactly 100 characters after trimming", () => {
-    expect(parse(CreateInput, { name: ` ${"x".repeat(100)} ` }).name).toHaveLength(100);
+    expect(parse(CreateBody, { name: ` ${"x".repeat(100)} ` }).name).toHaveLength(100);
   });
 
   it.each([
@@ -57,17 +58,17 @@ describe("CreateInput", () => {
     ["a", "body", "body must be a JSON object"],
     [null, "body", "body must be a JSON object"],
   ])("rejects %j: %s %s", (input, field, message) => {
-    expect(rejection(() => parse(CreateInput, input))).toEqual([{ field, message }]);
+    expect(rejection(() => parse(CreateBody, input))).toEqual([{ field, message }]);
   });
 });
 
-describe("ListInput", () => {
+describe("ListQuery", () => {
   it("defaults to 100 rows from the start", () => {
-    expect(parse(ListInput, {})).toEqual({ limit: 100 });
+    expect(parse(ListQuery, {})).toEqual({ limit: 100 });
   });
 
   it("reads limit and after", () => {
-    expect(parse(ListInput, { limit: "1000", after: "0" })).toEqual({ limit: 1000, after: 0 });
+    expect(parse(ListQuery, { limit: "1000", after: "0" })).toEqual({ limit: 1000, after: 0 });
   });
 
   it.each([
@@ -80,31 +81,31 @@ describe("ListInput", () => {
     [{ after: "x" }, "after", "after must be a non-negative integer"],
     [{ after: "99999999999999999999" }, "after", "after must be at most 2147483647"],
   ])("rejects %j", (input, field, message) => {
-    expect(rejection(() => parse(ListInput, input))).toEqual([{ field, message }]);
+    expect(rejection(() => parse(ListQuery, input))).toEqual([{ field, message }]);
   });
 });
 
-describe("Id", () => {
+describe("IdParam", () => {
   it("accepts the identity range", () => {
-    expect(parse(Id, "1")).toBe(1);
-    expect(parse(Id, "2147483647")).toBe(2147483647);
+    expect(parse(IdParam, "1")).toBe(1);
+    expect(parse(IdParam, "2147483647")).toBe(2147483647);
   });
 
   it.each(["0", "2147483648", "99999999999999999999", "abc", "1e3", "-5", " 7"])("rejects %j", (id) => {
-    expect(rejection(() => parse(Id, id, "id"))[0]?.field).toBe("id");
+    expect(rejection(() => parse(IdParam, id, "id"))[0]?.field).toBe("id");
   });
 });
 
 describe("several issues at once", () => {
   it("names every rule a name breaks", () => {
-    expect(rejection(() => parse(CreateInput, { name: `${"x".repeat(100)}\u0007` }))).toEqual([
+    expect(rejection(() => parse(CreateBody, { name: `${"x".repeat(100)}\u0007` }))).toEqual([
       { field: "name", message: "name must be at most 100 characters" },
       { field: "name", message: "name must not contain control characters" },
     ]);
   });
 
   it("names every bad query parameter", () => {
-    expect(rejection(() => parse(ListInput, { limit: "0", after: "x" }))).toEqual([
+    expect(rejection(() => parse(ListQuery, { limit: "0", after: "x" }))).toEqual([
       { field: "limit", message: "limit must be between 1 and 1000" },
       { field: "after", message: "after must be a non-negative integer" },
     ]);

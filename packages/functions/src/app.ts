@@ -1,20 +1,14 @@
-import type { Database } from "@data-api/core/db/database";
+import type { Database } from "@data-api/core/db";
 import { Hono } from "hono";
 import { methodNotAllowed as allowedMethods } from "hono/method-not-allowed";
-import { requestId, type RequestIdVariables } from "hono/request-id";
-import type { Context as LambdaContext } from "aws-lambda";
-import type { LambdaEvent } from "hono/aws-lambda";
+import { requestId } from "hono/request-id";
+import type { AppEnv } from "./app-env";
 import { apiHeaders } from "./http/api-headers";
 import { methodNotAllowed, notFound, onError } from "./http/problem";
 import { observe } from "./observability/observe";
 import type { Telemetry } from "./observability/telemetry";
 import { dataRoutes } from "./routes/data";
 import { healthRoutes } from "./routes/health";
-
-export interface AppEnv {
-  Bindings: { event?: LambdaEvent; lambdaContext?: LambdaContext };
-  Variables: RequestIdVariables;
-}
 
 export interface AppOptions {
   db: Database;
@@ -34,7 +28,7 @@ export function createApp(options: AppOptions) {
     .use(apiHeaders)
     .use(allowedMethods({ app, onMethodNotAllowed: methodNotAllowed }))
     .route("/data", dataRoutes(options.db))
-    .route("/health", healthRoutes({ ...options, timeoutMs: options.healthTimeoutMs }))
+    .route("/health", healthRoutes(options))
     .notFound(notFound)
     .onError(onError);
   return app;

@@ -1,5 +1,5 @@
-import { databaseConfigFromEnv } from "@data-api/core/db/config";
-import { openDatabase } from "@data-api/core/db/open";
+import { databaseConfigFromEnv } from "@data-api/core/db";
+import { openDatabase } from "@data-api/core/db/local";
 import { refuseToStart, startStep } from "./host/startup";
 import { paths } from "./paths";
 

@@ -1,8 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { setLoginPassword } from "@data-api/core/db/app-role";
-import { databaseConfigFromEnv } from "@data-api/core/db/config";
-import { openPostgres } from "@data-api/core/db/postgres";
-import { waitForDatabase } from "@data-api/core/db/unavailable";
+import { openPostgresFromEnv, setLoginPassword, waitForDatabase } from "@data-api/core/db";
+import { migrationSettings } from "./migration-settings";
 
 /** How long a first deploy may wait for its new proxy; the stack gives the function five minutes in all. */
 const CONNECT_PATIENCE_MS = 240_000;
@@ -26,16 +24,13 @@ async function readRoleCredentials(secretId: string): Promise<RoleCredentials> {
  * secret, so RDS Proxy can log in as it.
  */
 export async function handler(): Promise<{ migrated: true }> {
-  const config = databaseConfigFromEnv(process.env);
-  if (config.driver !== "postgres") throw new Error("The migration function needs DB_HOST or DATABASE_URL");
-  const database = openPostgres({ ...config, maxConnections: 1 });
+  const { migrationsDir, appRoleSecretArn } = migrationSettings(process.env);
+  const database = await openPostgresFromEnv(process.env, { maxConnections: 1 });
   try {
     await waitForDatabase(database.db, CONNECT_PATIENCE_MS);
-    // Bundled beside the handler by the stack's copyFiles.
-    await database.migrate(process.env.MIGRATIONS_DIR ?? "drizzle");
-    const secretId = process.env.APP_ROLE_SECRET_ARN;
-    if (secretId) {
-      const role = await readRoleCredentials(secretId);
+    await database.migrate(migrationsDir);
+    if (appRoleSecretArn) {
+      const role = await readRoleCredentials(appRoleSecretArn);
       await setLoginPassword(database.db, role.username, role.password);
     }
     return { migrated: true };

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { databaseConfigFromEnv } from "@data-api/core/db/config";
-import type { DatabaseHandle } from "@data-api/core/db/database";
-import { openDatabase } from "@data-api/core/db/open";
+import { databaseConfigFromEnv } from "@data-api/core/db";
+import type { DatabaseHandle } from "@data-api/core/db";
+import { openDatabase } from "@data-api/core/db/local";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { MiddlewareHandler } from "hono";
 import { createApp } from "./app";

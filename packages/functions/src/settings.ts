@@ -1,7 +1,8 @@
-import type { LogLevel } from "@aws-lambda-powertools/logger/types";
-import { choice, envReader, integer, text } from "@data-api/core/env";
+import { choice, envReader, integer, text, type EnvOf } from "@data-api/core/env";
 
-const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const satisfies LogLevel[];
+/** The log levels, as the stage config, LOG_LEVEL and the loggers all name them. */
+export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface RuntimeSettings {
   stage: string;
@@ -11,12 +12,14 @@ export interface RuntimeSettings {
   logLevel?: LogLevel;
 }
 
-const readAppEnv = envReader("app settings", {
+const APP_SETTINGS = {
   STAGE: text("local"),
   APP_VERSION: text("dev"),
   HEALTH_TIMEOUT_MS: integer(50, 25_000, 2_000),
+  // Any case, as people write it; the settings hold it in the one vocabulary above.
   LOG_LEVEL: choice(LOG_LEVELS),
-});
+};
+const readAppEnv = envReader("app settings", APP_SETTINGS);
 
 /** Host-independent settings of the app, read once at start-up. */
 export function runtimeSettings(env: Record<string, string | undefined>): RuntimeSettings {
@@ -26,5 +29,15 @@ export function runtimeSettings(env: Record<string, string | undefined>): Runtim
     version: settings.APP_VERSION,
     healthTimeoutMs: settings.HEALTH_TIMEOUT_MS,
     logLevel: settings.LOG_LEVEL,
+  };
+}
+
+/** The environment `runtimeSettings` reads `settings` from: what the stacks give a function. */
+export function appEnv({ stage, version, healthTimeoutMs, logLevel }: Partial<RuntimeSettings> & Pick<RuntimeSettings, "stage" | "version">): EnvOf<typeof APP_SETTINGS> {
+  return {
+    STAGE: stage,
+    APP_VERSION: version,
+    ...(healthTimeoutMs !== undefined && { HEALTH_TIMEOUT_MS: String(healthTimeoutMs) }),
+    ...(logLevel !== undefined && { LOG_LEVEL: logLevel }),
   };
 }

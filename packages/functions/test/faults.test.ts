@@ -1,5 +1,5 @@
-import type { PostgresConfig } from "@data-api/core/db/config";
-import { openPostgres } from "@data-api/core/db/postgres";
+import type { PostgresConfig } from "@data-api/core/db";
+import { openPostgres } from "@data-api/core/db";
 import { handle } from "hono/aws-lambda";
 import postgres from "postgres";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";

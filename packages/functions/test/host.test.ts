@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PgliteFolderError } from "@data-api/core/db/pglite-folder";
+import { PgliteFolderError } from "@data-api/core/db/local";
 import { createHttpServer, listen, urlOf } from "../src/host/http-server";
 import { PIPELINE_LIMITS } from "../src/host/pipelining";
 import { refusalFor } from "../src/host/refusals";

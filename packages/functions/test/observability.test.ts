@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
-import type { Database } from "@data-api/core/db/database";
-import { openPostgres } from "@data-api/core/db/postgres";
+import type { Database } from "@data-api/core/db";
+import { openPostgres } from "@data-api/core/db";
 import { sql } from "drizzle-orm";
 import { handle } from "hono/aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -207,7 +207,7 @@ describe("a failing database", () => {
     const call = lambdaFunction(database.db);
     await call({ method: "GET", path: "/health" });
     // Schema drift, as after a release that expects a table the database does not have.
-    await database.db.execute(sql`alter table data rename to data_moved`);
+    await database.asOwner((owner) => owner.execute(sql`alter table data rename to data_moved`));
     try {
       const { requestId, response, body, logs, metrics } = await call({ method: "GET", path: "/data" });
 
@@ -222,7 +222,7 @@ describe("a failing database", () => {
       expect(error.cause.message).toMatch(/relation "data" does not exist/);
       expect(metricValues(metrics)).toEqual({ DatabaseErrors: 1 });
     } finally {
-      await database.db.execute(sql`alter table data_moved rename to data`);
+      await database.asOwner((owner) => owner.execute(sql`alter table data_moved rename to data`));
     }
   });
 
@@ -279,14 +279,14 @@ describe("in a terminal (npm start)", () => {
   });
 
   it("prints an unexpected error's stack under its line", async () => {
-    await database.db.execute(sql`alter table data rename to data_moved`);
+    await database.asOwner((owner) => owner.execute(sql`alter table data rename to data_moved`));
     try {
       const { lines } = await serve(terminalTelemetry(settings), "/data");
 
       expect(lines[0]).toMatch(/ ERROR GET \/data 500 /);
       expect(lines.slice(1).join("\n")).toMatch(/^Error: Failed query[\s\S]*\n\s+at [\s\S]*Caused by: .*relation "data" does not exist/);
     } finally {
-      await database.db.execute(sql`alter table data_moved rename to data`);
+      await database.asOwner((owner) => owner.execute(sql`alter table data_moved rename to data`));
     }
   });
 
@@ -299,7 +299,7 @@ describe("in a terminal (npm start)", () => {
 
   it("keeps info as the cloud's level unless LOG_LEVEL says otherwise", () => {
     expect(cloudTelemetry(settings).logger.getLevelName()).toBe("INFO");
-    expect(cloudTelemetry({ ...settings, logLevel: "DEBUG" }).logger.getLevelName()).toBe("DEBUG");
-    expect(terminalTelemetry({ ...settings, logLevel: "WARN" }).logger.getLevelName()).toBe("WARN");
+    expect(cloudTelemetry({ ...settings, logLevel: "debug" }).logger.getLevelName()).toBe("DEBUG");
+    expect(terminalTelemetry({ ...settings, logLevel: "warn" }).logger.getLevelName()).toBe("WARN");
   });
 });

@@ -1,5 +1,5 @@
-import { openPostgres } from "@data-api/core/db/postgres";
-import type { PostgresConfig } from "@data-api/core/db/config";
+import { openPostgres } from "@data-api/core/db";
+import type { PostgresConfig } from "@data-api/core/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../core/test/support/database";
 import { postJson, testApp } from "./support/app";

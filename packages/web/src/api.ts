@@ -1,15 +1,8 @@
+import type { Info, Page } from "@data-api/core/data";
 import { nextCursor } from "./link";
 
-export interface Item {
-  id: number;
-  name: string;
-}
-
-export interface Page {
-  items: Item[];
-  /** The cursor of the following page, when the API says there is one. */
-  next?: number;
-}
+// The record and its page are the API's own types: a type-only import, so nothing of core enters the bundle.
+export type { Info, Page } from "@data-api/core/data";
 
 export interface Health {
   status: string;
@@ -42,7 +35,7 @@ export const PAGE_SIZE = 20;
 export const REQUEST_TIMEOUT_MS = 10_000;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
-const isItem = (value: unknown): value is Item =>
+const isInfo = (value: unknown): value is Info =>
   isObject(value) && Number.isInteger(value.id) && typeof value.name === "string";
 const isIssue = (value: unknown): value is FieldIssue =>
   isObject(value) && typeof value.field === "string" && typeof value.message === "string";
@@ -103,17 +96,17 @@ export function createApi(baseUrl: string, { timeoutMs = REQUEST_TIMEOUT_MS } = 
       if (after !== undefined) query.set("after", String(after));
       const response = await call(`/data?${query}`);
       const body = await succeeded(response);
-      const items = expect(body, (value): value is Item[] => Array.isArray(value) && value.every(isItem), response);
+      const items = expect(body, (value): value is Info[] => Array.isArray(value) && value.every(isInfo), response);
       return { items, next: nextCursor(response.headers.get("link")) };
     },
 
-    async add(name: string): Promise<Item> {
+    async add(name: string): Promise<Info> {
       const response = await call("/data", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ name }),
       });
-      const body = expect(await succeeded(response), isItem, response);
+      const body = expect(await succeeded(response), isInfo, response);
       return { id: body.id, name: body.name };
     },
 

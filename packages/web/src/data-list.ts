@@ -1,11 +1,11 @@
-import type { Item, Page } from "./api";
+import type { Info, Page } from "./api";
 
 /** Which page a load asks for: the first one again, or the one after those already shown. */
 export type PageRequest = "first" | "more";
 
-export interface Records {
+export interface DataList {
   /** Ordered by id, each id once: the order of the API, and of creation. */
-  items: Item[];
+  items: Info[];
   next?: number;
   load: "idle" | "loading" | "failed";
   /** The page being (or last) asked for, which is what a retry asks for again. */
@@ -13,23 +13,23 @@ export interface Records {
   error?: string;
 }
 
-export type RecordsEvent =
+export type DataListEvent =
   | { type: "load"; request: PageRequest }
   | { type: "loaded"; request: PageRequest; page: Page }
   | { type: "failed"; request: PageRequest; message: string }
-  | { type: "added"; item: Item }
+  | { type: "added"; item: Info }
   | { type: "removed"; id: number };
 
-export const initialRecords: Records = { items: [], load: "loading", request: "first" };
+export const initialDataList: DataList = { items: [], load: "loading", request: "first" };
 
 /** Merges rows by id, so a row added here and then met again on a later page is shown once, in its place. */
-function merge(shown: Item[], incoming: Item[]): Item[] {
+function merge(shown: Info[], incoming: Info[]): Info[] {
   const byId = new Map(shown.map((item) => [item.id, item]));
   for (const item of incoming) byId.set(item.id, item);
   return [...byId.values()].sort((a, b) => a.id - b.id);
 }
 
-export function reduce(state: Records, event: RecordsEvent): Records {
+export function reduce(state: DataList, event: DataListEvent): DataList {
   switch (event.type) {
     case "load":
       return { ...state, load: "loading", request: event.request, error: undefined };
@@ -52,7 +52,7 @@ export function reduce(state: Records, event: RecordsEvent): Records {
   }
 }
 
-export interface RecordsView {
+export interface DataListView {
   /** What stands in for (or above) the rows: nothing, a spinner text, the empty state or an error. */
   notice?: { kind: "loading" | "empty" | "error"; text: string };
   canLoadMore: boolean;
@@ -63,7 +63,7 @@ export interface RecordsView {
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
-export function view(state: Records): RecordsView {
+export function view(state: DataList): DataListView {
   const busy = state.load === "loading";
   const summary =
     state.items.length === 0 ? "" : state.next === undefined ? plural(state.items.length, "record") : `${state.items.length} shown, more to load`;

@@ -1,4 +1,4 @@
-import { NAME_MAX_LENGTH, nameLength, normalizeName, readName, type NameProblem } from "@data-api/core/data/name";
+import { NAME_MAX_LENGTH, nameLength, normalizeName, readName, type NameProblem } from "@data-api/core/name";
 
 export type NameCheck = { ok: true; name: string } | { ok: false; reason: NameProblem; message: string };
 

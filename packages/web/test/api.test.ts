@@ -1,9 +1,9 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { databaseConfigFromEnv } from "@data-api/core/db/config";
-import { openDatabase } from "@data-api/core/db/open";
-import type { DatabaseHandle } from "@data-api/core/db/database";
+import { databaseConfigFromEnv } from "@data-api/core/db";
+import { openDatabase } from "@data-api/core/db/local";
+import type { DatabaseHandle } from "@data-api/core/db";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../functions/src/app";

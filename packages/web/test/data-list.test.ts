@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { initialRecords, reduce, view, type Records, type RecordsEvent } from "../src/records";
+import { initialDataList, reduce, view, type DataList, type DataListEvent } from "../src/data-list";
 
 const ada = { id: 1, name: "Ada" };
 const grace = { id: 2, name: "Grace" };
 const alan = { id: 3, name: "Alan" };
 
-const run = (...events: RecordsEvent[]) => events.reduce(reduce, initialRecords);
+const run = (...events: DataListEvent[]) => events.reduce(reduce, initialDataList);
 
 describe("the records state", () => {
   it("starts by loading the first page", () => {
-    expect(view(initialRecords)).toEqual({
+    expect(view(initialDataList)).toEqual({
       notice: { kind: "loading", text: "Loading records…" },
       busy: true,
       canLoadMore: false,
@@ -72,7 +72,7 @@ describe("the records state", () => {
       { type: "load", request: "more" },
       { type: "load", request: "first" },
     );
-    const late: Records = reduce(refreshed, { type: "loaded", request: "more", page: { items: [grace] } });
+    const late: DataList = reduce(refreshed, { type: "loaded", request: "more", page: { items: [grace] } });
     expect(late).toBe(refreshed);
     expect(reduce(refreshed, { type: "failed", request: "more", message: "late" })).toBe(refreshed);
     expect(reduce(run({ type: "loaded", request: "first", page: { items: [] } }), {

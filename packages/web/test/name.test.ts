@@ -1,4 +1,4 @@
-import { CreateInput, parse } from "@data-api/core/data/input";
+import { Data } from "@data-api/core/data";
 import { describe, expect, it } from "vitest";
 import { checkName, lengthHint } from "../src/name";
 
@@ -60,7 +60,7 @@ describe("checkName", () => {
       "x\ufffd", "👩\u200d💻"];
     const acceptedByApi = (name: string) => {
       try {
-        return parse(CreateInput, { name }).name;
+        return Data.parse(Data.CreateBody, { name }).name;
       } catch {
         return undefined;
       }

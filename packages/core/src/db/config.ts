@@ -1,4 +1,4 @@
-import { choice, envReader, flag, integer, optionalText, text } from "../env";
+import { choice, envReader, flag, integer, optionalText, text, type EnvOf } from "../env";
 
 export type Ssl = "disable" | "require" | "verify-full";
 
@@ -29,7 +29,7 @@ export interface PgliteConfig {
 
 export type DatabaseConfig = PostgresConfig | PgliteConfig;
 
-const readDatabaseEnv = envReader("database settings", {
+const DATABASE_SETTINGS = {
   DATABASE_URL: optionalText,
   DB_HOST: optionalText,
   DB_PORT: integer(1, 65535, 5432),
@@ -42,19 +42,38 @@ const readDatabaseEnv = envReader("database settings", {
   DATABASE_CONNECT_TIMEOUT: integer(1, 60, 5),
   // Below the function's 10 s and API Gateway's 30 s, above the server's 4 s statement_timeout.
   DATABASE_QUERY_TIMEOUT: integer(100, 25_000, 5_000),
-});
+  // Lets tests, and a second checkout, run on an embedded database of their own.
+  PGLITE_DIR: optionalText,
+};
+const readDatabaseEnv = envReader("database settings", DATABASE_SETTINGS);
+
+/** A database behind RDS Proxy, as the stacks know it: where, and as whom (with an IAM token, so verified TLS). */
+export interface ProxiedDatabase {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+}
 
 /**
- * Reads the database settings from the environment: DATABASE_URL or DB_HOST selects PostgreSQL,
- * otherwise the embedded PGlite under `pgliteDir` is used.
+ * The environment `databaseConfigFromEnv` reads a function's database from: the proxy, where the stage has one
+ * (elsewhere DATABASE_URL comes from an SST secret), and the connections an execution environment keeps.
  */
-export function databaseConfigFromEnv(
-  env: Record<string, string | undefined>,
-  pgliteDir?: string,
-): DatabaseConfig {
+export function databaseEnv({ proxy, poolMax }: { proxy?: ProxiedDatabase; poolMax: number }): EnvOf<typeof DATABASE_SETTINGS> {
+  return {
+    DATABASE_POOL_MAX: String(poolMax),
+    ...(proxy && { DB_HOST: proxy.host, DB_PORT: String(proxy.port), DB_NAME: proxy.database, DB_USER: proxy.user, DB_IAM_AUTH: "true" }),
+  };
+}
+
+/**
+ * Reads the database settings from the environment: DATABASE_URL or DB_HOST selects PostgreSQL, otherwise the
+ * embedded PGlite in PGLITE_DIR, else in `defaultPgliteDir` (in memory when neither is given).
+ */
+export function databaseConfigFromEnv(env: Record<string, string | undefined>, defaultPgliteDir?: string): DatabaseConfig {
   const settings = readDatabaseEnv(env);
   const { DATABASE_URL: url, DB_HOST: host, DB_IAM_AUTH: iamAuth } = settings;
-  if (!url && !host) return { driver: "pglite", dataDir: pgliteDir };
+  if (!url && !host) return { driver: "pglite", dataDir: settings.PGLITE_DIR ?? defaultPgliteDir };
   if (iamAuth && !host) {
     throw new Error("DB_IAM_AUTH needs DB_HOST, DB_PORT, DB_NAME and DB_USER rather than DATABASE_URL");
   }

@@ -2,6 +2,7 @@ import { formatUrl } from "@aws-sdk/core/util";
 import { HttpRequest } from "@smithy/core/protocols";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { envReader, optionalText } from "../env";
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -41,15 +42,20 @@ export async function rdsAuthToken(request: RdsTokenRequest): Promise<string> {
   return formatUrl(presigned).replace(`${PROTOCOL}//`, "");
 }
 
+const readCredentialsEnv = envReader("AWS credentials", {
+  AWS_ACCESS_KEY_ID: optionalText,
+  AWS_SECRET_ACCESS_KEY: optionalText,
+  AWS_SESSION_TOKEN: optionalText,
+});
+
 /** The credentials Lambda gives every function (its execution role's) in environment variables. */
 export function credentialsFromEnv(env: Record<string, string | undefined>): AwsCredentials {
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = readCredentialsEnv(env);
   if (!accessKeyId || !secretAccessKey) {
     throw new Error(
       "Signing for AWS needs credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (Lambda sets them; " +
         "elsewhere run `eval $(aws configure export-credentials --format env)`)",
     );
   }
-  return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined };
+  return { accessKeyId, secretAccessKey, sessionToken };
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { APP_ROLE, setLoginPassword } from "@data-api/core/db/app-role";
-import { databaseConfigFromEnv } from "@data-api/core/db/config";
-import type { Database, DatabaseHandle } from "@data-api/core/db/database";
-import { openDatabase } from "@data-api/core/db/open";
+import { APP_ROLE, setLoginPassword } from "../../src/db/app-role";
+import { databaseConfigFromEnv } from "../../src/db/config";
+import type { Database, DatabaseHandle } from "../../src/db/database";
+import { openDatabase } from "../../src/db/open";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scramMatches } from "../scram";

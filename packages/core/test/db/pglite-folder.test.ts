@@ -5,8 +5,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openPglite } from "@data-api/core/db/pglite";
-import { lockFolder, PgliteFolderError, prepareFolder, type FolderLock } from "@data-api/core/db/pglite-folder";
+import { openPglite } from "../../src/db/pglite";
+import { lockFolder, PgliteFolderError, prepareFolder, type FolderLock } from "../../src/db/pglite-folder";
 
 /** The embedded database's folder: made ready, and owned by one process (packages/core/src/db/pglite-folder.ts). */
 

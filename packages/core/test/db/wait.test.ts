@@ -1,10 +1,10 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
-import { databaseConfigFromEnv } from "@data-api/core/db/config";
-import { openDatabase } from "@data-api/core/db/open";
-import { openPostgres } from "@data-api/core/db/postgres";
-import { waitForDatabase } from "@data-api/core/db/unavailable";
-import { DatabaseUnavailableError } from "@data-api/core/error";
+import { databaseConfigFromEnv } from "../../src/db/config";
+import { openDatabase } from "../../src/db/open";
+import { openPostgres } from "../../src/db/postgres";
+import { waitForDatabase } from "../../src/db/unavailable";
+import { DatabaseUnavailableError } from "../../src/error";
 import { describe, expect, it } from "vitest";
 
 /** A local port nothing listens on. */

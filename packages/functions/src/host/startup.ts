@@ -1,4 +1,4 @@
-import { PgliteFolderError } from "@data-api/core/db/pglite-folder";
+import { PgliteFolderError } from "@data-api/core/db/local";
 
 /**
  * How `npm start` fails to start: one line on stderr, `data-api: cannot start: <what> (<reason>)`, and exit code 1.

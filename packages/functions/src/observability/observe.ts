@@ -1,7 +1,7 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
-import type { AppEnv } from "../app";
+import type { AppEnv } from "../app-env";
 import { businessMetric } from "./business-metrics";
 import type { Telemetry } from "./telemetry";
 
@@ -45,7 +45,7 @@ export const observe =
       const status = unhandled === undefined ? c.res.status : 500;
       const error = unhandled ?? c.error;
 
-      const metric = businessMetric({ method, route, status, error });
+      const metric = businessMetric({ status, error, event: c.get("businessEvent") });
       if (metric) metrics?.addMetric(metric, MetricUnit.Count, 1);
       if (metrics?.hasStoredMetrics()) metrics.publishStoredMetrics();
 

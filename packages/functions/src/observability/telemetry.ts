@@ -1,7 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import type { LogLevel } from "@aws-lambda-powertools/logger/types";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 
+import type { LogLevel } from "../settings";
 import { METRICS_NAMESPACE, SERVICE } from "./names";
 
 export { METRICS_NAMESPACE, SERVICE } from "./names";

@@ -73,6 +73,6 @@ export class TerminalLogger extends Logger {
 }
 
 /** One readable line per log record and no metrics, for `npm start`. */
-export function terminalTelemetry({ stage, version, logLevel = "DEBUG" }: TelemetrySettings): Telemetry {
+export function terminalTelemetry({ stage, version, logLevel = "debug" }: TelemetrySettings): Telemetry {
   return { logger: new TerminalLogger({ serviceName: SERVICE, logLevel, persistentKeys: { stage, version } }) };
 }

@@ -1,19 +1,19 @@
-import { Data } from "@data-api/core/data/index";
-import type { Database } from "@data-api/core/db/database";
+import { Data } from "@data-api/core/data";
+import type { Database } from "@data-api/core/db";
 import { DatabaseUnavailableError } from "@data-api/core/error";
 import { Hono } from "hono";
-import type { AppEnv } from "../app";
+import type { AppEnv } from "../app-env";
 
 export interface HealthOptions {
   db: Database;
   stage: string;
   version: string;
-  timeoutMs: number;
+  healthTimeoutMs: number;
 }
 
-export const healthRoutes = ({ db, stage, version, timeoutMs }: HealthOptions) =>
+export const healthRoutes = ({ db, stage, version, healthTimeoutMs }: HealthOptions) =>
   new Hono<AppEnv>().get("/", async (c) => {
-    const database = await Data.health(db, timeoutMs).catch((error: unknown) => {
+    const database = await Data.health(db, healthTimeoutMs).catch((error: unknown) => {
       if (error instanceof DatabaseUnavailableError) return "unreachable" as const;
       throw error;
     });

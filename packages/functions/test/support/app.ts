@@ -1,4 +1,4 @@
-import type { Database } from "@data-api/core/db/database";
+import type { Database } from "@data-api/core/db";
 import { Logger, type LogItem } from "@aws-lambda-powertools/logger";
 import { createApp, type AppOptions } from "../../src/app";
 import type { Telemetry } from "../../src/observability/telemetry";

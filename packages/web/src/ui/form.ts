@@ -1,10 +1,10 @@
-import { ApiError, type Api, type Item } from "../api";
+import { ApiError, type Api, type Info } from "../api";
 import { describeError } from "../messages";
 import { checkName, lengthHint } from "../name";
 import { byId, say } from "./dom";
 
 /** The "add a name" form: checks as the API does, shows the API's answer in place, hands new rows on. */
-export function mountForm(api: Api, onAdded: (item: Item) => void) {
+export function mountForm(api: Api, onAdded: (item: Info) => void) {
   const form = byId<HTMLFormElement>("add-form");
   const input = byId<HTMLInputElement>("name");
   const count = byId("name-count");

@@ -1,10 +1,10 @@
-import { ApiError, type Api, type Item } from "../api";
+import { ApiError, type Api, type Info } from "../api";
 import { describeError } from "../messages";
-import { initialRecords, reduce, view, type PageRequest, type Records, type RecordsEvent } from "../records";
+import { initialDataList, reduce, view, type PageRequest, type DataList, type DataListEvent } from "../data-list";
 import { confirmDelete } from "./confirm";
 import { byId, say } from "./dom";
 
-function createRow(item: Item): HTMLTableRowElement {
+function createRow(item: Info): HTMLTableRowElement {
   const row = document.createElement("tr");
   row.dataset.id = String(item.id);
   const id = row.insertCell();
@@ -38,9 +38,9 @@ export function mountList(api: Api, onReload: () => void) {
   const more = byId<HTMLButtonElement>("more");
   const status = byId("list-status");
   const rows = new Map<number, HTMLTableRowElement>();
-  let state: Records = initialRecords;
+  let state: DataList = initialDataList;
 
-  function dispatch(event: RecordsEvent) {
+  function dispatch(event: DataListEvent) {
     state = reduce(state, event);
     render();
   }
@@ -87,7 +87,7 @@ export function mountList(api: Api, onReload: () => void) {
     (neighbour ?? heading).focus();
   }
 
-  async function remove(item: Item, button: HTMLButtonElement) {
+  async function remove(item: Info, button: HTMLButtonElement) {
     if (!(await confirmDelete(item))) return;
     button.disabled = true;
     button.textContent = "Deleting…";
@@ -131,7 +131,7 @@ export function mountList(api: Api, onReload: () => void) {
 
   return {
     /** Shows a row the form just created, and draws the eye to it. */
-    add(item: Item) {
+    add(item: Info) {
       dispatch({ type: "added", item });
       rows.get(item.id)?.classList.add("fresh");
     },

@@ -1,7 +1,10 @@
 import rootPackage from "../package.json";
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Match } from "aws-cdk-lib/assertions";
+import postgres from "postgres";
+import { httpApiEvent } from "../packages/functions/test/support/events";
 import { beforeAll, describe, expect, it } from "vitest";
 import { HOSTED_ZONE_ID, SYNTH_ENV, synthesizeStage } from "./synth";
 import { synthesized, type Synthesized } from "./testing";
@@ -49,7 +52,7 @@ describe.each(Object.entries(EXPECTED))("the %s API", (stage, expected) => {
     api(stage).resourceCountIs("Custom::LogRetention", 0);
   });
 
-  it("ships a minified ES module with its source map, and turns source maps on", () => {
+  it("ships a minified ES module with its source map, which Node is not made to read at every start", () => {
     const bundle = join(stages[stage]!.bundles["Api/ApiFunction"]!, "packages/functions/src");
     const code = readFileSync(join(bundle, "api.mjs"), "utf8");
     expect(code).toMatch(/^import /m);
@@ -57,10 +60,10 @@ describe.each(Object.entries(EXPECTED))("the %s API", (stage, expected) => {
     // Minified code runs to thousands of characters a line; esbuild's readable output averages under a hundred.
     expect(code.length / code.split("\n").length).toBeGreaterThan(1000);
     expect(existsSync(join(bundle, "api.mjs.map"))).toBe(true);
-    expect(apiFunction(stage).Properties.Environment.Variables.NODE_OPTIONS).toBe("--enable-source-maps");
+    expect(apiFunction(stage).Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
   });
 
-  it("leaves the sources' text out of the source map, which Node reads whole at every cold start", () => {
+  it("leaves the sources' text out of the source map, which is read whole when the first error is logged", () => {
     const bundle = join(stages[stage]!.bundles["Api/ApiFunction"]!, "packages/functions/src");
     const map = JSON.parse(readFileSync(join(bundle, "api.mjs.map"), "utf8")) as { sources: string[]; sourcesContent?: unknown };
     expect(map.sources.some((source) => source.endsWith("packages/functions/src/api.ts"))).toBe(true);
@@ -207,5 +210,36 @@ describe("the local API", () => {
     const parameters = policy.Properties.PolicyDocument.Statement.filter((statement: { Action: string }) => statement.Action === "ssm:GetParameters");
     expect(JSON.stringify(parameters)).toContain("parameter/sst/data-api/local/Secret/DATABASE_URL/value");
     expect(JSON.stringify(parameters)).toContain("parameter/sst/data-api/.fallback/Secret/DATABASE_URL/value");
+  });
+});
+
+describe("the API's bundle, as the stack ships it", () => {
+  it("logs an error with a stack that points at the TypeScript, with no --enable-source-maps", async () => {
+    const local = await synthesized("local");
+    const entry = join(local.bundles["Api/ApiFunction"]!, "packages/functions/src/api.mjs");
+    // A database without the table: the query fails, the API answers 500 and logs the error with its stack.
+    const admin = postgres(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres", { max: 1, onnotice: () => {} });
+    const name = `data_api_untabled_${process.pid}`;
+    await admin.unsafe(`drop database if exists ${name}`);
+    await admin.unsafe(`create database ${name}`);
+    try {
+      const url = new URL(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
+      url.pathname = `/${name}`;
+      const event = JSON.stringify(httpApiEvent({ method: "GET", path: "/data" }));
+      const script = `const { handler } = await import(${JSON.stringify(entry)}); const r = await handler(${event}, { getRemainingTimeInMillis: () => 10000 }); console.error("status " + r.statusCode); process.exit(0);`;
+      const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+        env: { PATH: process.env.PATH, AWS_REGION: "eu-west-1", AWS_LAMBDA_FUNCTION_NAME: "api", STAGE: "local", LOG_LEVEL: "info", DATABASE_URL: url.toString() },
+        encoding: "utf8",
+      });
+      expect(run.stderr, run.stdout).toContain("status 500");
+      // Powertools writes error lines to stderr.
+      const line = `${run.stdout}\n${run.stderr}`.split("\n").map((text) => { try { return JSON.parse(text); } catch { return undefined; } }).find((log) => log?.level === "ERROR");
+      expect(line.error.stack).toMatch(/at async Object\.list \(\S*packages\/core\/src\/data\/data\.ts:\d+:\d+\)/);
+      expect(line.error.location).toMatch(/\.ts:\d+$/);
+      expect(line.error.stack).not.toMatch(/api\.mjs:\d+:\d+/);
+    } finally {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
   });
 });

@@ -142,6 +142,8 @@ export function Database({ stack, app }: StackContext) {
     // Beside the handler, under the same name.
     copyFiles: [{ from: MIGRATIONS_DIR, to: MIGRATIONS_DIR }],
     environment: {
+      // A failed migration fails the deploy with Lambda's own report of the error: Node maps its stack.
+      NODE_OPTIONS: "--enable-source-maps",
       ...databaseEnv({ proxy: { host: proxy.endpoint, port: PORT, database: DATABASE_NAME, user: ADMIN_USER }, poolMax: 1 }),
       ...migrationEnv({ migrationsDir: MIGRATIONS_DIR, appRoleSecretArn: appSecret.secretArn }),
     },

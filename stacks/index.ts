@@ -24,11 +24,9 @@ export function addStacks(app: App, env: Record<string, string | undefined>): vo
   app.setDefaultFunctionProps({
     runtime: "nodejs22.x",
     architecture: "arm_64",
-    // Maps without the sources' text: stack traces need only the mappings, and Node reads the whole map at
-    // start-up, which with the text cost the API ~10 ms of every cold start (bench/cold-start.ts).
+    // Maps without the sources' text: stack traces need only the mappings. The API reads its map only when it
+    // logs an error (observability/source-mapped.ts); --enable-source-maps would parse it at every cold start.
     nodejs: { format: "esm", minify: true, sourcemap: true, esbuild: { sourcesContent: false } },
-    // The source maps ship in the bundle; this makes stack traces in the logs point at the TypeScript.
-    environment: { NODE_OPTIONS: "--enable-source-maps" },
     // X-Ray would need an endpoint in the VPC, and its PutTraceSegments cannot be scoped to a resource.
     tracing: "disabled",
   });

@@ -1,6 +1,7 @@
 import { Signer } from "@aws-sdk/rds-signer";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { credentialsFromEnv, rdsAuthToken, type AwsCredentials } from "../src/db/rds-token";
+import { credentialsFromEnv, type AwsCredentials } from "../src/db/aws-credentials";
+import { rdsAuthToken } from "../src/db/rds-token";
 
 const signedAt = new Date("2025-03-14T15:09:26.535Z");
 const target = { hostname: "data-api-prod.proxy-c0ffee.eu-west-1.rds.amazonaws.com", port: 5432, region: "eu-west-1" };

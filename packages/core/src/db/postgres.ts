@@ -1,19 +1,23 @@
 import { drizzle } from "drizzle-orm/postgres-js";
-import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { credentialsFromEnv } from "./aws-credentials";
 import type { PostgresConfig } from "./config";
 import type { Database, DatabaseHandle } from "./database";
 import { withQueryDeadline } from "./query-deadline";
-import { credentialsFromEnv, rdsAuthToken } from "./rds-token";
 
 export function iamTokenSigner(config: PostgresConfig) {
   const { host, port, user, region } = config;
   if (!host || !region) throw new Error("IAM authentication needs DB_HOST and AWS_REGION");
-  // Called for every new connection: a token lasts 15 minutes, a connection much longer.
-  return () => rdsAuthToken({ hostname: host, port, username: user, region, credentials: credentialsFromEnv(process.env) });
+  // Called for every new connection: a token lasts 15 minutes, a connection much longer. The signer is loaded the
+  // first time: a function that signs nothing (a developer's database) never evaluates it at its cold start.
+  return async () => {
+    const { rdsAuthToken } = await import("./rds-token");
+    return rdsAuthToken({ hostname: host, port, username: user, region, credentials: credentialsFromEnv(process.env) });
+  };
 }
 
-function connectionOptions(config: PostgresConfig): postgres.Options<Record<string, never>> {
+/** The postgres.js options of `config`; exported for the benchmarks, whose floors must use the same. */
+export function connectionOptions(config: PostgresConfig): postgres.Options<Record<string, never>> {
   return {
     // RDS Proxy and PgBouncer in transaction mode hand each transaction to any server connection,
     // where a named prepared statement from an earlier transaction does not exist.
@@ -49,6 +53,8 @@ export function openPostgres(config: PostgresConfig): DatabaseHandle {
     // On a connection of its own: unbounded (a migration may take longer than any request should), and printing
     // what the migrations report with RAISE WARNING or NOTICE (drizzle/0003_nfc_names.sql lists rows to review).
     migrate: async (migrationsFolder) => {
+      // Loaded here: the API's function never migrates, and need not evaluate the migrator at its cold start.
+      const { migrate } = await import("drizzle-orm/postgres-js/migrator");
       const migrator = connect({ max: 1, onnotice: (notice) => console.warn(`migration ${notice.severity}: ${notice.message}`) });
       try {
         await migrate(drizzle(migrator), { migrationsFolder });

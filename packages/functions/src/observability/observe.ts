@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../app-env";
 import { businessMetric } from "./business-metrics";
+import { withSourceMappedStack } from "./source-mapped";
 import type { Telemetry } from "./telemetry";
 
 const CORRELATION_HEADER = "x-correlation-id";
@@ -61,6 +62,6 @@ export const observe =
       };
       if (status < 500) logger.info(line);
       else if (error === undefined) logger.error(line);
-      else logger.error(line, error instanceof Error ? error : String(error));
+      else logger.error(line, error instanceof Error ? withSourceMappedStack(error) : String(error));
     }
   };

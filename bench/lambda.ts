@@ -1,0 +1,65 @@
+import { fileURLToPath } from "node:url";
+import { databaseConfigFromEnv, type PostgresConfig } from "@data-api/core/db";
+import { openDatabase } from "@data-api/core/db/local";
+import { sql } from "drizzle-orm";
+import { connectionOptions } from "../packages/core/src/db/postgres";
+import { paths } from "../packages/functions/src/paths";
+import { freshPostgres } from "./database";
+import { FLOOR_OPTIONS } from "./floor";
+import { bundleLikeSst, type Bundle } from "./sst-bundle";
+
+/** The Lambda benchmarks' common ground: the same database, environment and bundling for ours and the floor. */
+
+export const ROWS = 100;
+export const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+/** The migrated bench database with ROWS records, as a URL. */
+export async function seededDatabase(): Promise<string> {
+  const url = await freshPostgres();
+  const database = await openDatabase(databaseConfigFromEnv({ DATABASE_URL: url }));
+  try {
+    await database.migrate(paths.migrations);
+    await database.db.execute(sql`insert into data (name) select 'record ' || n from generate_series(1, ${ROWS}) as n`);
+    return url;
+  } finally {
+    await database.close();
+  }
+}
+
+/**
+ * What Lambda sets in an on-demand environment, and what the stacks give the function (stacks/index.ts, Api.ts):
+ * ours and the floor run with the same. No NODE_OPTIONS: the API maps its stacks itself when it logs an error.
+ */
+export const lambdaEnv = (databaseUrl: string): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  AWS_REGION: "eu-west-1",
+  AWS_LAMBDA_FUNCTION_NAME: "data-api-bench-ApiFunction",
+  AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+  STAGE: "bench",
+  LOG_LEVEL: "info",
+  DATABASE_POOL_MAX: "1",
+  DATABASE_URL: databaseUrl,
+});
+
+/** Throws unless the floor talks to the database exactly as our function would in `env`. */
+export function checkSameDriverSettings(env: NodeJS.ProcessEnv): void {
+  const ours = connectionOptions(databaseConfigFromEnv(env) as PostgresConfig);
+  const comparable = (options: object) => JSON.stringify(options, (key, value) => (typeof value === "function" ? "function" : value));
+  if (comparable(ours) !== comparable(FLOOR_OPTIONS)) {
+    throw new Error(`The floor's driver settings differ from ours:\n  ours  ${comparable(ours)}\n  floor ${comparable(FLOOR_OPTIONS)}`);
+  }
+}
+
+/** Our API function and the floor, bundled as SST bundles the stacks' functions. */
+export async function bundles(outdir: string): Promise<{ ours: Bundle; floor: Bundle }> {
+  return {
+    ours: await bundleLikeSst(here("../packages/functions/src/api.ts"), `${outdir}/ours`),
+    floor: await bundleLikeSst(here("floor.ts"), `${outdir}/floor`),
+  };
+}
+
+export const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};

@@ -1,0 +1,72 @@
+import { fork } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { httpApiEvent, lambdaContext } from "../packages/functions/test/support/events";
+import { bundles, checkSameDriverSettings, here, lambdaEnv, median, seededDatabase } from "./lambda";
+import type { Bundle } from "./sst-bundle";
+
+// Warm invocations (issue 16): the CPU time of a GET /data (100 rows) in an execution environment that has
+// served requests before, ours against the floor, each bundled as SST bundles it, with the production log level.
+// Lambda bills by the millisecond of such time.
+const CALLS = Number(process.env.WARM_CALLS ?? 3_000);
+const ROUNDS = Number(process.env.WARM_ROUNDS ?? 5);
+const MAX_RATIO = 1.3;
+
+interface Round {
+  cpuUsPerCall: number;
+  wallMsPerCall: number;
+  /** stdout lines per invocation: our log line and EMF document must still be written, to a pipe. */
+  linesPerCall: number;
+}
+
+function warmRun(bundle: Bundle, env: NodeJS.ProcessEnv): Promise<Round> {
+  return new Promise((resolve, reject) => {
+    const child = fork(here("invoke-many.mjs"), [bundle.file, String(CALLS)], { env, execArgv: [], stdio: ["ignore", "pipe", "inherit", "ipc"] });
+    let lines = 0;
+    child.stdout!.on("data", (chunk: Buffer) => {
+      for (const byte of chunk) if (byte === 10) lines++;
+    });
+    child.once("message", (result) => {
+      const { statusCode, ...round } = result as Omit<Round, "linesPerCall"> & { statusCode: number };
+      if (statusCode !== 200) reject(new Error(`${bundle.file} answered ${statusCode}`));
+      // The pipe may still hold the last lines: count once the child is gone.
+      child.once("exit", () => resolve({ ...round, linesPerCall: lines / (CALLS + 500) }));
+    });
+    child.once("exit", (code) => {
+      if (code !== 0) reject(new Error(`${bundle.file} exited with ${code}`));
+    });
+    child.send({ event: httpApiEvent({ method: "GET", path: "/data" }), context: lambdaContext() });
+  });
+}
+
+const env = lambdaEnv(await seededDatabase());
+checkSameDriverSettings(env);
+const outdir = await mkdtemp(join(tmpdir(), "data-api-warm-"));
+try {
+  const { ours, floor } = await bundles(outdir);
+  const rounds = { ours: [] as Round[], floor: [] as Round[] };
+  // Alternating, each going first every other round, so that load on the machine falls on both alike.
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 ? (["floor", "ours"] as const) : (["ours", "floor"] as const);
+    for (const name of order) rounds[name].push(await warmRun(name === "ours" ? ours : floor, env));
+  }
+  // Every invocation writes its log line; an EMF document comes with each that counts something (a cold start,
+  // a write, an error), which a warm GET /data does not.
+  const ourLines = median(rounds.ours.map((round) => round.linesPerCall));
+  if (ourLines < 1) throw new Error(`Ours wrote ${ourLines.toFixed(2)} lines per invocation: its log line is missing`);
+
+  console.log(`Warm invocations: GET /data (100 rows), ${CALLS} calls after 500 to warm up, ${ROUNDS} alternating rounds, stdout to a pipe\n`);
+  console.log(`         CPU per call   wall per call   stdout lines per call`);
+  for (const [name, runs] of Object.entries(rounds)) {
+    const cpu = median(runs.map((run) => run.cpuUsPerCall));
+    const wall = median(runs.map((run) => run.wallMsPerCall));
+    console.log(`${name.padEnd(6)} ${`${(cpu / 1000).toFixed(3)} ms`.padStart(14)} ${`${wall.toFixed(3)} ms`.padStart(15)} ${median(runs.map((run) => run.linesPerCall)).toFixed(2).padStart(23)}`);
+  }
+  const ratio = median(rounds.ours.map((run, i) => run.cpuUsPerCall / rounds.floor[i]!.cpuUsPerCall));
+  const ok = ratio <= MAX_RATIO;
+  console.log(`\nours/floor CPU per call, median of the rounds: ${ratio.toFixed(2)} (budget ≤ ${MAX_RATIO}) ${ok ? "ok" : "OVER BUDGET"}`);
+  if (!ok) process.exitCode = 1;
+} finally {
+  await rm(outdir, { recursive: true, force: true });
+}

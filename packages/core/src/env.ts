@@ -45,6 +45,23 @@ const oneOf = <const T extends string>(choices: readonly T[]) =>
 /** One of `choices`, whatever the case it is written in; undefined when not given. */
 export const choice = <const T extends string>(choices: readonly T[]) => v.optional(oneOf(choices));
 
+/** An absolute http or https URL, kept as written; undefined when not given. */
+export const optionalUrl = v.optional(
+  v.pipe(
+    v.string(),
+    v.check((given) => URL.canParse(given) && /^https?:$/.test(new URL(given).protocol), refused("an http or https URL")),
+  ),
+);
+
+/** A comma-separated list of non-empty items, each trimmed; undefined when not given. */
+export const optionalList = v.optional(
+  v.pipe(
+    v.string(),
+    v.transform((given) => given.split(",").map((item) => item.trim())),
+    v.check((items) => items.every((item) => item !== ""), refused("a comma-separated list without empty items")),
+  ),
+);
+
 /** `true`/`1` or `false`/`0`, in any case; false when not given. */
 export const flag = v.optional(
   v.pipe(

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Data } from "../src/data/index";
 import { ConflictError, NotFoundError, ValidationError } from "../src/error";
@@ -48,6 +49,37 @@ describe("Data.create", () => {
   });
 });
 
+describe("who created a record", () => {
+  const createdBy = async () => (await database.db.execute<{ name: string; created_by: string | null }>(sql`select name, created_by from data order by id`));
+  const rowsOf = (result: unknown) => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows);
+
+  it("stores the caller's subject with the row, and null when nobody signed in", async () => {
+    await Data.create(database.db, Data.parse(Data.CreateBody, { name: "signed" }), "3f1c-user");
+    await create({ name: "anonymous" });
+    expect(rowsOf(await createdBy())).toEqual([
+      { name: "signed", created_by: "3f1c-user" },
+      { name: "anonymous", created_by: null },
+    ]);
+  });
+
+  it("lists createdBy only when asked", async () => {
+    await Data.create(database.db, Data.parse(Data.CreateBody, { name: "a" }), "machine");
+    await create({ name: "b" });
+    expect((await list({})).items).toEqual([{ id: 1, name: "a" }, { id: 2, name: "b" }]);
+    const shown = await Data.list(database.db, Data.parse(Data.ListQuery, {}), { createdBy: true });
+    expect(shown.items).toEqual([
+      { id: 1, name: "a", createdBy: "machine" },
+      { id: 2, name: "b", createdBy: null },
+    ]);
+  });
+
+  it("takes the creator from the caller, never from the body", async () => {
+    const created = await Data.create(database.db, Data.parse(Data.CreateBody, { name: "x", createdBy: "spoofed", created_by: "spoofed" }));
+    expect(created).toEqual({ id: 1, name: "x" });
+    expect(rowsOf(await createdBy())).toEqual([{ name: "x", created_by: null }]);
+  });
+});
+
 describe("Data.list", () => {
   beforeEach(async () => {
     for (const name of ["a", "b", "c", "d", "e"]) await create({ name });
@@ -80,9 +112,10 @@ describe("Data.list", () => {
 });
 
 describe("Data.remove", () => {
-  it("deletes the row", async () => {
-    const { id } = await create({ name: "gone" });
-    await remove(String(id));
+  it("deletes the row and returns it whole, for the record", async () => {
+    const { id } = await Data.create(database.db, Data.parse(Data.CreateBody, { name: "gone" }), "creator-sub");
+    const removed = await remove(String(id));
+    expect(removed).toEqual({ id, name: "gone", createdBy: "creator-sub", createdAt: expect.any(Date) });
     expect((await list({})).items).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { choice, envReader, flag, integer, optionalText, text } from "../src/env";
+import { choice, envReader, flag, integer, optionalList, optionalText, optionalUrl, text } from "../src/env";
 
 const read = envReader("settings", {
   NAME: text("fallback"),
@@ -48,5 +48,24 @@ describe("envReader", () => {
     );
     expect(() => read({ POOL: "0" })).toThrow('Invalid settings: POOL must be an integer from 1 to 100, not "0"');
     expect(() => read({ POOL: "101" })).toThrow('POOL must be an integer from 1 to 100, not "101"');
+  });
+});
+
+describe("URLs and lists", () => {
+  const readAuth = envReader("settings", { ISSUER: optionalUrl, AUDIENCES: optionalList });
+
+  it("keeps an http(s) URL as written and splits a list on commas, trimming each item", () => {
+    expect(readAuth({ ISSUER: " https://issuer.example/pool/ ", AUDIENCES: "a, b ,c" })).toEqual({
+      ISSUER: "https://issuer.example/pool/",
+      AUDIENCES: ["a", "b", "c"],
+    });
+    expect(readAuth({})).toEqual({ ISSUER: undefined, AUDIENCES: undefined });
+  });
+
+  it("refuses what is not an http(s) URL, and empty items", () => {
+    expect(() => readAuth({ ISSUER: "issuer.example", AUDIENCES: "a,,b" })).toThrow(
+      'Invalid settings: ISSUER must be an http or https URL, not "issuer.example"; AUDIENCES must be a comma-separated list without empty items',
+    );
+    expect(() => readAuth({ ISSUER: "file:///etc/passwd" })).toThrow("ISSUER must be an http or https URL");
   });
 });

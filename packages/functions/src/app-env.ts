@@ -1,6 +1,8 @@
 import type { Context as LambdaContext } from "aws-lambda";
+import type { Removed } from "@data-api/core/data";
 import type { LambdaEvent } from "hono/aws-lambda";
 import type { RequestIdVariables } from "hono/request-id";
+import type { Caller } from "./access/caller";
 import type { BusinessMetric } from "./observability/names";
 
 /** What every handler and middleware of the app may read: the Lambda event where there is one, and per-request values. */
@@ -9,5 +11,9 @@ export interface AppEnv {
   Variables: RequestIdVariables & {
     /** What a route that succeeded did, for the business metrics; set by `countAs`. */
     businessEvent?: BusinessMetric;
+    /** Who sent a write, once `writeAccess` identified them; for `created_by` and the log line. */
+    caller?: Caller;
+    /** The row a delete removed, for the log line: what was removed, beside who removed it. */
+    removed?: Removed;
   };
 }

@@ -1,7 +1,10 @@
+import type { WriteAccess } from "@data-api/core/access";
 import type { Database } from "@data-api/core/db";
 import { Hono } from "hono";
 import { methodNotAllowed as allowedMethods } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
+import { authorizerClaims } from "./access/authorizer";
+import type { Identify } from "./access/caller";
 import type { AppEnv } from "./app-env";
 import { apiHeaders } from "./http/api-headers";
 import { methodNotAllowed, notFound, onError } from "./http/problem";
@@ -17,6 +20,15 @@ export interface AppOptions {
   healthTimeoutMs: number;
   /** Where each request's log line, errors and metrics go; the client only ever sees a request id. */
   telemetry: Telemetry;
+  /** Who may add and delete records; "public" (the Flask contract) unless told. */
+  writes?: WriteAccess;
+  /**
+   * How the host tells who sent a write: unless told, the claims API Gateway's JWT authorizer verified (Lambda;
+   * anonymous elsewhere). `npm start` with AUTH_ISSUER passes host/token-verifier.ts, which checks the token itself.
+   */
+  identify?: Identify;
+  /** Whether GET /data shows `createdBy`; false unless told. */
+  exposeCreatedBy?: boolean;
 }
 
 /** The whole HTTP API, independent of its host (Lambda, the local server, tests). */
@@ -27,7 +39,15 @@ export function createApp(options: AppOptions) {
     .use(observe(options.telemetry))
     .use(apiHeaders)
     .use(allowedMethods({ app, onMethodNotAllowed: methodNotAllowed }))
-    .route("/data", dataRoutes(options.db))
+    .route(
+      "/data",
+      dataRoutes({
+        db: options.db,
+        writes: options.writes ?? "public",
+        identify: options.identify ?? authorizerClaims,
+        exposeCreatedBy: options.exposeCreatedBy ?? false,
+      }),
+    )
     .route("/health", healthRoutes(options))
     .notFound(notFound)
     .onError(onError);

@@ -5,9 +5,11 @@ import type { DatabaseHandle } from "@data-api/core/db";
 import { openDatabase } from "@data-api/core/db/local";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { MiddlewareHandler } from "hono";
+import { nobodyIdentified } from "./access/caller";
 import { createApp } from "./app";
+import { localAccess } from "./host/auth-settings";
 import { createHttpServer, listen, urlOf } from "./host/http-server";
-import { PAGE_HEADERS } from "./host/page-headers";
+import { contentSecurityPolicy, PAGE_HEADERS } from "./host/page-headers";
 import { hostSettings } from "./host/settings";
 import { refuseToStart, startStep } from "./host/startup";
 import { terminalTelemetry } from "./observability/terminal";
@@ -18,35 +20,47 @@ import { runtimeSettings } from "./settings";
 
 /** The page's security headers, and how it may be cached: the assets' names change with their contents. */
 const page =
-  (cacheControl: string): MiddlewareHandler =>
+  (headers: Record<string, string>, cacheControl: string): MiddlewareHandler =>
   async (c, next) => {
     await next();
-    for (const [name, value] of Object.entries(PAGE_HEADERS)) c.header(name, value);
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
     if (c.res.ok) c.header("Cache-Control", cacheControl);
   };
 
 let database: DatabaseHandle | undefined;
 try {
-  const { host, settings, config } = await startStep("the environment", () => ({
-    host: hostSettings(process.env),
-    settings: runtimeSettings({ APP_VERSION: process.env.npm_package_version, ...process.env }),
-    config: databaseConfigFromEnv(process.env, paths.pglite),
-  }));
+  const { host, settings, access, config } = await startStep("the environment", () => {
+    const settings = runtimeSettings({ APP_VERSION: process.env.npm_package_version, ...process.env });
+    return {
+      host: hostSettings(process.env),
+      settings,
+      access: localAccess(process.env, settings),
+      config: databaseConfigFromEnv(process.env, paths.pglite),
+    };
+  });
+  // jose is loaded only to verify tokens, and never reaches the Lambda bundle (api.ts reads the authorizer's claims).
+  const { tokens } = access;
+  const issuer = tokens
+    ? await startStep(`the token issuer ${tokens.issuer}`, async () => (await import("./host/token-verifier")).openIssuer(tokens))
+    : undefined;
+  // The page signs in at the issuer: its scripts fetch the discovery document and the token endpoint there.
+  const pageHeaders = issuer ? { ...PAGE_HEADERS, "Content-Security-Policy": contentSecurityPolicy(issuer.origins) } : PAGE_HEADERS;
   const opened = await startStep("the database", () => openDatabase(config));
   database = opened;
   await startStep(opened.description, () => opened.migrate(paths.migrations));
 
   const telemetry = terminalTelemetry(settings);
-  const app = createApp({ db: opened.db, ...settings, telemetry });
+  const app = createApp({ db: opened.db, ...settings, writes: access.writes, identify: issuer?.identify ?? nobodyIdentified, telemetry });
   if (existsSync(paths.webDist)) {
     const index = await readFile(`${paths.webDist}/index.html`, "utf8");
-    app.get("/", page("no-cache"), (c) => c.html(index));
-    app.get("/assets/*", page("public, max-age=31536000, immutable"), serveStatic({ root: paths.webDist }));
+    app.get("/", page(pageHeaders, "no-cache"), (c) => c.html(index));
+    app.get("/assets/*", page(pageHeaders, "public, max-age=31536000, immutable"), serveStatic({ root: paths.webDist }));
   }
 
   const server = createHttpServer({ fetch: app.fetch, requestTimeoutMs: host.requestTimeoutMs, logger: telemetry.logger });
   const address = await startStep(`listening on ${host.host}:${host.port}`, () => listen(server, host.port, host.host));
   console.log(`database: ${opened.description}`);
+  console.log(tokens ? `writes: signed-in (tokens of ${tokens.issuer} for ${tokens.audiences.join(", ")})` : "writes: public");
   console.log(`data-api listening on ${urlOf(address)}`);
 
   let stopping = false;

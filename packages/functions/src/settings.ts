@@ -1,4 +1,5 @@
-import { choice, envReader, integer, text, type EnvOf } from "@data-api/core/env";
+import { WRITE_ACCESS, type WriteAccess } from "@data-api/core/access";
+import { choice, envReader, flag, integer, text, type EnvOf } from "@data-api/core/env";
 
 /** The log levels, as the stage config, LOG_LEVEL and the loggers all name them. */
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -10,6 +11,10 @@ export interface RuntimeSettings {
   healthTimeoutMs: number;
   /** Unset, each host picks its own: debug in a terminal, info in the cloud. */
   logLevel?: LogLevel;
+  /** Who may add and delete records: anyone ("public", the Flask contract), or callers with the write scope. */
+  writes: WriteAccess;
+  /** Whether GET /data shows who created each record (`createdBy`): personal data, so only where a stage says so. */
+  exposeCreatedBy: boolean;
 }
 
 const APP_SETTINGS = {
@@ -18,6 +23,8 @@ const APP_SETTINGS = {
   HEALTH_TIMEOUT_MS: integer(50, 25_000, 2_000),
   // Any case, as people write it; the settings hold it in the one vocabulary above.
   LOG_LEVEL: choice(LOG_LEVELS),
+  WRITES: choice(WRITE_ACCESS),
+  EXPOSE_CREATED_BY: flag,
 };
 const readAppEnv = envReader("app settings", APP_SETTINGS);
 
@@ -29,15 +36,26 @@ export function runtimeSettings(env: Record<string, string | undefined>): Runtim
     version: settings.APP_VERSION,
     healthTimeoutMs: settings.HEALTH_TIMEOUT_MS,
     logLevel: settings.LOG_LEVEL,
+    writes: settings.WRITES ?? "public",
+    exposeCreatedBy: settings.EXPOSE_CREATED_BY,
   };
 }
 
 /** The environment `runtimeSettings` reads `settings` from: what the stacks give a function. */
-export function appEnv({ stage, version, healthTimeoutMs, logLevel }: Partial<RuntimeSettings> & Pick<RuntimeSettings, "stage" | "version">): EnvOf<typeof APP_SETTINGS> {
+export function appEnv({
+  stage,
+  version,
+  healthTimeoutMs,
+  logLevel,
+  writes,
+  exposeCreatedBy,
+}: Partial<RuntimeSettings> & Pick<RuntimeSettings, "stage" | "version">): EnvOf<typeof APP_SETTINGS> {
   return {
     STAGE: stage,
     APP_VERSION: version,
     ...(healthTimeoutMs !== undefined && { HEALTH_TIMEOUT_MS: String(healthTimeoutMs) }),
     ...(logLevel !== undefined && { LOG_LEVEL: logLevel }),
+    ...(writes !== undefined && { WRITES: writes }),
+    ...(exposeCreatedBy !== undefined && { EXPOSE_CREATED_BY: String(exposeCreatedBy) }),
   };
 }

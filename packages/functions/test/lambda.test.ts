@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { openTestDatabase, type TestDatabase } from "../../core/test/support/database";
 import { boundSecretEnv, startFakeSsm } from "../../core/test/support/ssm";
 import { testApp } from "./support/app";
-import { invoke, type EventInput, type InvokeResult } from "./support/events";
+import { invoke, jwtClaims, type EventInput, type InvokeResult } from "./support/events";
 
 let database: TestDatabase;
 let call: (input: EventInput) => Promise<InvokeResult>;
@@ -80,6 +80,24 @@ describe.runIf(process.env.DATABASE_URL)("the deployed entry point (packages/fun
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ status: "ok", checks: { database: "ok" }, version: "9.9.9", stage: "ci" });
     vi.unstubAllEnvs();
+  });
+
+  it("applies the stage's WRITES with the authorizer's claims, and EXPOSE_CREATED_BY", async () => {
+    vi.stubEnv("WRITES", "signed-in");
+    vi.stubEnv("EXPOSE_CREATED_BY", "true");
+    vi.resetModules();
+    try {
+      const { handler } = await import("../src/api");
+      const post = (extra: Partial<EventInput>) =>
+        invoke(handler, { method: "POST", path: "/data", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "Ada" }), ...extra });
+      expect((await post({})).statusCode).toBe(401);
+      expect((await post({ authorizer: jwtClaims("user-1", "openid") })).statusCode).toBe(403);
+      expect((await post({ authorizer: jwtClaims("user-1", "openid data/write") })).statusCode).toBe(200);
+      const listed = await invoke(handler, { method: "GET", path: "/data" });
+      expect(JSON.parse(listed.body)).toEqual([{ id: 1, name: "Ada", createdBy: "user-1" }]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("reaches the developer's database through the URL in its bound SST secret, not a plain setting", async () => {

@@ -6,10 +6,10 @@ import { sql } from "drizzle-orm";
 import { handle } from "hono/aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../core/test/support/database";
-import { createApp } from "../src/app";
+import { createApp, type AppOptions } from "../src/app";
 import { terminalTelemetry } from "../src/observability/terminal";
 import { cloudTelemetry, METRICS_NAMESPACE, SERVICE, type Telemetry } from "../src/observability/telemetry";
-import { invoke, lambdaContext, type EventInput } from "./support/events";
+import { invoke, jwtClaims, lambdaContext, type EventInput } from "./support/events";
 import { captureOutput, type EmfDocument } from "./support/output";
 
 const settings = { stage: "test", version: "1.2.3", healthTimeoutMs: 2_000 };
@@ -20,10 +20,10 @@ const json = (body: unknown) => ({
 });
 
 /** A fresh Lambda execution environment running the API: its first invocation is a cold start. */
-function lambdaFunction(db: Database) {
+function lambdaFunction(db: Database, overrides: Partial<AppOptions> = {}) {
   // Set by Lambda in on-demand environments; Powertools reports cold starts only there.
   vi.stubEnv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-  const handler = handle(createApp({ db, ...settings, telemetry: cloudTelemetry(settings) }));
+  const handler = handle(createApp({ db, ...settings, telemetry: cloudTelemetry(settings), ...overrides }));
   return async (request: EventInput) => {
     const requestId = `${randomUUID().slice(0, 15)}=`;
     const output = await captureOutput(() => invoke(handler, { requestId, ...request }));
@@ -191,6 +191,28 @@ describe("business metrics", () => {
     expect(logs).toHaveLength(1);
     expect(metrics).toEqual([]);
   });
+
+  it.each([
+    { outcome: "a write without a token (401)", request: { method: "POST", path: "/data", ...json({ name: "x" }) }, status: 401 },
+    { outcome: "a delete without the write scope (403)", request: { method: "DELETE", path: "/data/1", authorizer: jwtClaims("u", "openid") }, status: 403 },
+    {
+      outcome: "a refused write with an invalid body (401 before 400)",
+      request: { method: "POST", path: "/data", ...json("{name:") },
+      status: 401,
+    },
+  ] satisfies { outcome: string; request: EventInput; status: number }[])(
+    "counts nothing for $outcome on a signed-in stage: neither ValidationRejected nor DatabaseErrors",
+    async ({ request, status }) => {
+      const call = lambdaFunction(database.db, { writes: "signed-in" });
+      await call({ method: "GET", path: "/health" });
+
+      const { response, metrics, logs } = await call(request);
+
+      expect(response.statusCode).toBe(status);
+      expect(logs).toHaveLength(1);
+      expect(metrics).toEqual([]);
+    },
+  );
 
   it("counts the cold start and the outcome of the first invocation in the same document", async () => {
     const call = lambdaFunction(database.db);

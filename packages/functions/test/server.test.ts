@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -6,6 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { authEnv } from "../src/host/auth-settings";
+import { contentSecurityPolicy } from "../src/host/page-headers";
+import { startOidcProvider, type TestOidcProvider } from "./support/oidc";
 import { runServer, startServer as start, type FinishedServer } from "./support/server";
 import { closedPort } from "./support/tcp";
 
@@ -44,6 +47,8 @@ function expectRefusal(run: FinishedServer, line: RegExp) {
   expect(run.stderr.trimEnd()).toMatch(line);
   expect(run.stderr + run.stdout).not.toMatch(/^\s+at /m);
 }
+
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -84,6 +89,69 @@ describe("the local server (npm start)", { timeout: 90_000 }, () => {
     expect(everywhere.url).toBe(`http://0.0.0.0:${open}`);
     expect(listeningAddresses(Number(open))).toEqual(["0.0.0.0"]);
     await everywhere.stop();
+  });
+});
+
+describe("npm start with AUTH_ISSUER and AUTH_AUDIENCE: signed-in writes, tokens verified by the server", { timeout: 90_000 }, () => {
+  let dir: string;
+  let idp: TestOidcProvider;
+
+  beforeAll(async () => {
+    // The server serves the page only if it was built; npm start builds it first, and so does this.
+    if (!existsSync(join(repoRoot, "packages/web/dist/index.html"))) {
+      execFileSync("npm", ["run", "build", "-w", "@data-api/web"], { cwd: repoRoot, stdio: "ignore" });
+    }
+    dir = await mkdtemp(join(tmpdir(), "data-api-auth-"));
+    idp = await startOidcProvider();
+  });
+  afterAll(async () => {
+    await idp?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("says so, refuses a write without a token or the scope, takes one with it, and keeps reads public", async () => {
+    const server = await startServer(dir, authEnv({ issuer: idp.issuer, audiences: [idp.audience] }) as Record<string, string>);
+    try {
+      expect(server.output()).toContain(`writes: signed-in (tokens of ${idp.issuer} for ${idp.audience})`);
+      const post = (headers: Record<string, string>) =>
+        fetch(`${server.url}/data`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ name: "Ada" }) });
+
+      const anonymous = await post({});
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get("www-authenticate")).toBe("Bearer");
+      expect(await anonymous.json()).toEqual({ message: expect.stringMatching(/^Sign in to add or delete records/) });
+      const readOnly = await post({ authorization: `Bearer ${await idp.clientCredentials({ scope: "data/read" })}` });
+      expect(readOnly.status).toBe(403);
+      const writer = await post({ authorization: `Bearer ${await idp.clientCredentials({ scope: "data/write" })}` });
+      expect(writer.status).toBe(200);
+
+      expect(await (await fetch(`${server.url}/data`)).json()).toEqual([{ id: 1, name: "Ada" }]);
+      // The page signs in there: its scripts may fetch the issuer's discovery document and token endpoint.
+      const index = await fetch(`${server.url}/`);
+      expect(index.status).toBe(200);
+      expect(index.headers.get("content-security-policy")).toBe(contentSecurityPolicy([idp.issuer]));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(server.output()).toMatch(/POST \/data 200 .*caller=machine/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("without them, writes are public, and it says so", async () => {
+    const server = await startServer(dir);
+    try {
+      expect(server.output()).toContain("writes: public");
+      expect((await postName(server.url, "anyone's")).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("refuses to start, in one line, when the issuer cannot be reached", async () => {
+    const port = await closedPort();
+    const issuer = `http://127.0.0.1:${port}`;
+    const run = await runServer({ PGLITE_DIR: dir, DATABASE_URL: "", ...authEnv({ issuer, audiences: ["data-api"] }) });
+    expectRefusal(run, new RegExp(`^data-api: cannot start: the token issuer ${escaped(issuer)} \\(connection refused.*\\)$`));
   });
 });
 

@@ -9,13 +9,26 @@ export { CreateBody, IdParam, ListQuery, type CreateInput, type ListInput } from
 export { NAME_MAX_LENGTH } from "./name";
 export { parse } from "../validation";
 
-/** A record as the API shows it: the table's own columns, but for when it was made. */
-export type Info = Pick<typeof dataTable.$inferSelect, "id" | "name">;
+type Row = typeof dataTable.$inferSelect;
+
+/**
+ * A record as the API shows it: the table's own columns, but for when it was made, and who made it only where a
+ * list was asked for it (`createdBy`: a person's identifier, so personal data, shown only where the stage says so).
+ */
+export type Info = Pick<Row, "id" | "name"> & Partial<Pick<Row, "createdBy">>;
+
+/** A row as a delete removed it, whole: for the record of who removed what. */
+export type Removed = Row;
 
 export interface Page {
   items: Info[];
   /** The `after` cursor of the next page, when there is one. */
   next?: number;
+}
+
+export interface ListOptions {
+  /** Whether each item carries `createdBy`; false unless asked. */
+  createdBy?: boolean;
 }
 
 const columns = { id: dataTable.id, name: dataTable.name };
@@ -25,28 +38,39 @@ const columns = { id: dataTable.id, name: dataTable.name };
  * schema's table and columns, but the rows come straight from the driver: drizzle's per-field mapping of a
  * 100-row page took about 40% of the local server's CPU for GET /data (bench/http.ts: ~1,000 -> ~1,900 req/s).
  */
-export async function list(db: Database, { limit, after = 0 }: ListInput): Promise<Page> {
-  const { id, name } = dataTable;
+export async function list(db: Database, { limit, after = 0 }: ListInput, options: ListOptions = {}): Promise<Page> {
+  const { id, name, createdBy } = dataTable;
+  // The driver names a column as the query does: the JSON field's name is given here, not mapped per row.
+  const selected = options.createdBy ? sql`${id}, ${name}, ${createdBy} as "createdBy"` : sql`${id}, ${name}`;
   const rows = await guard(() =>
-    rowsOf<Info>(db, sql`select ${id}, ${name} from ${dataTable} where ${id} > ${after} order by ${id} limit ${limit + 1}`),
+    rowsOf<Info>(db, sql`select ${selected} from ${dataTable} where ${id} > ${after} order by ${id} limit ${limit + 1}`),
   );
   if (rows.length <= limit) return { items: rows };
   const items = rows.slice(0, limit);
   return { items, next: items[items.length - 1]!.id };
 }
 
-/** Inserts a name (as CreateBody gives it); the unique constraint, not a prior read, decides who wins a race. */
-export async function create(db: Database, { name }: CreateInput): Promise<Info> {
+/**
+ * Inserts a name (as CreateBody gives it) on behalf of `createdBy`, the caller's subject (none: nobody signed in);
+ * the unique constraint, not a prior read, decides who wins a race.
+ */
+export async function create(db: Database, { name }: CreateInput, createdBy?: string): Promise<Info> {
   const [row] = await guard(() =>
-    db.insert(dataTable).values({ name }).onConflictDoNothing({ target: dataTable.name }).returning(columns),
+    db
+      .insert(dataTable)
+      .values({ name, createdBy: createdBy ?? null })
+      .onConflictDoNothing({ target: dataTable.name })
+      .returning(columns),
   );
   if (!row) throw new ConflictError("Data already exists");
   return row;
 }
 
-export async function remove(db: Database, id: number): Promise<void> {
-  const deleted = await guard(() => db.delete(dataTable).where(eq(dataTable.id, id)).returning({ id: dataTable.id }));
-  if (deleted.length === 0) throw new NotFoundError("Data not found");
+/** Deletes a record and returns it as it was, for the record of what was removed. */
+export async function remove(db: Database, id: number): Promise<Removed> {
+  const [deleted] = await guard(() => db.delete(dataTable).where(eq(dataTable.id, id)).returning());
+  if (!deleted) throw new NotFoundError("Data not found");
+  return deleted;
 }
 
 /** Whether the records can be served now: "ok", or what would make requests fail (DatabaseUnavailableError: no answer). */

@@ -17,7 +17,8 @@ function matchedRoute(c: Context): string | undefined {
 
 /**
  * Gives each request a correlation id (the `x-correlation-id` it came with, or its request id), echoed in the
- * response; then writes its one log line and flushes its metrics, whatever the handler did.
+ * response; then writes its one log line (with its caller, and what a delete removed) and flushes its metrics,
+ * whatever the handler did.
  */
 export const observe =
   ({ logger, metrics }: Telemetry): MiddlewareHandler<AppEnv> =>
@@ -45,6 +46,7 @@ export const observe =
       const route = matchedRoute(c);
       const status = unhandled === undefined ? c.res.status : 500;
       const error = unhandled ?? c.error;
+      const { caller, removed } = c.var;
 
       const metric = businessMetric({ status, error, event: c.get("businessEvent") });
       if (metric) metrics?.addMetric(metric, MetricUnit.Count, 1);
@@ -59,6 +61,10 @@ export const observe =
         latency_ms: Math.round((performance.now() - started) * 10) / 10,
         request_id: c.get("requestId"),
         correlation_id: correlationId,
+        // Who wrote (the token's subject), where a write identified its caller; reads are anonymous.
+        ...(caller && { caller: caller.subject }),
+        // What a delete removed, so the record of it survives the row.
+        ...(removed && { removed }),
       };
       if (status < 500) logger.info(line);
       else if (error === undefined) logger.error(line);

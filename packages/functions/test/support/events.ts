@@ -1,4 +1,10 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import type {
+  APIGatewayEventRequestContextJWTAuthorizer,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from "aws-lambda";
 import type { handle, LambdaEvent } from "hono/aws-lambda";
 
 export interface EventInput {
@@ -11,10 +17,38 @@ export interface EventInput {
   base64?: boolean;
   pathParameters?: Record<string, string>;
   requestId?: string;
+  /**
+   * What API Gateway's JWT authorizer verified, as it hands it on (`requestContext.authorizer.jwt`): the token's
+   * claims (strings, numbers, booleans; an array claim as API Gateway flattens it, "[a b]") and its scopes.
+   */
+  authorizer?: { claims: APIGatewayEventRequestContextJWTAuthorizer["jwt"]["claims"]; scopes?: string[] | null };
 }
 
-/** An API Gateway HTTP API (payload format 2.0) event, as the $default stage of a real API sends it. */
-export function httpApiEvent(input: EventInput): APIGatewayProxyEventV2 {
+/** The claims API Gateway passes on for a verified access token like Cognito's, with `scope` its space-separated scopes. */
+export function jwtClaims(subject: string, scope: string, extra: Record<string, string> = {}): NonNullable<EventInput["authorizer"]> {
+  const issued = 1_795_683_000;
+  return {
+    claims: {
+      sub: subject,
+      iss: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TEST",
+      client_id: "3n4b5urk1ft4fl3mg5e62d9ado",
+      token_use: "access",
+      scope,
+      auth_time: String(issued),
+      iat: String(issued),
+      exp: String(issued + 3_600),
+      jti: "4b7f8d2e-0c1a-4f57-9d36-6a3c2b1e0f9a",
+      ...extra,
+    },
+    scopes: scope.split(" ").filter(Boolean),
+  };
+}
+
+/**
+ * An API Gateway HTTP API (payload format 2.0) event, as the $default stage of a real API sends it; with
+ * `authorizer`, as a route guarded by a JWT authorizer sends it once the token passed.
+ */
+export function httpApiEvent(input: EventInput): APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer {
   const query = input.query ?? "";
   const domainName = "abc123.execute-api.eu-west-1.amazonaws.com";
   return {
@@ -52,6 +86,13 @@ export function httpApiEvent(input: EventInput): APIGatewayProxyEventV2 {
       stage: "$default",
       time: "27/Nov/2026:09:00:00 +0000",
       timeEpoch: 1_795_683_600_000,
+      ...(input.authorizer && {
+        authorizer: {
+          principalId: "",
+          integrationLatency: 0,
+          jwt: { claims: input.authorizer.claims, scopes: input.authorizer.scopes ?? [] },
+        },
+      }),
     },
     body: input.body === undefined ? undefined : input.base64 ? Buffer.from(input.body).toString("base64") : input.body,
     isBase64Encoded: input.base64 ?? false,

@@ -1,0 +1,77 @@
+import { randomUUID } from "node:crypto";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseConfigFromEnv } from "../../src/db/config";
+import { rowsOf, type DatabaseHandle } from "../../src/db/database";
+import { openDatabase } from "../../src/db/open";
+import { migrationsFolder } from "../support/database";
+
+const MIGRATION = "0005_created_by";
+
+/** A copy of the migrations that ends just before `tag`. */
+async function migrationsBefore(tag: string): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), "data-api-migrations-"));
+  await cp(migrationsFolder, folder, { recursive: true });
+  const journalFile = join(folder, "meta/_journal.json");
+  const journal: { entries: { tag: string }[] } = JSON.parse(await readFile(journalFile, "utf8"));
+  const index = journal.entries.findIndex((entry) => entry.tag === tag);
+  expect(index, `${tag} in the journal`).toBeGreaterThan(0);
+  journal.entries = journal.entries.slice(0, index);
+  await writeFile(journalFile, JSON.stringify(journal));
+  return folder;
+}
+
+describe(`migration ${MIGRATION}, on a table with rows`, () => {
+  let database: DatabaseHandle;
+  let before: string;
+  let dropScratch = async () => {};
+
+  beforeAll(async () => {
+    const url = process.env.DATABASE_URL;
+    if (url) {
+      // A database of its own: the shared one has every migration already.
+      const admin = postgres(url, { max: 1, prepare: false, onnotice: () => {} });
+      const name = `data_api_created_by_${randomUUID().slice(0, 8)}`;
+      await admin.unsafe(`CREATE DATABASE ${name}`);
+      dropScratch = async () => {
+        await admin.unsafe(`DROP DATABASE ${name} WITH (FORCE)`);
+        await admin.end();
+      };
+      const target = new URL(url);
+      target.pathname = `/${name}`;
+      database = await openDatabase(databaseConfigFromEnv({ DATABASE_URL: target.toString(), DATABASE_POOL_MAX: "1" }));
+    } else {
+      database = await openDatabase(databaseConfigFromEnv({}));
+    }
+    before = await migrationsBefore(MIGRATION);
+    await database.migrate(before);
+    await database.db.execute(sql`insert into data (name) values ('older'), ('oldest')`);
+    await database.migrate(migrationsFolder);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await dropScratch();
+    if (before) await rm(before, { recursive: true, force: true });
+  });
+
+  it("adds created_by, and leaves it null on the rows it found: nobody knows who made them", async () => {
+    expect(await rowsOf(database.db, sql`select name, created_by from data order by id`)).toEqual([
+      { name: "older", created_by: null },
+      { name: "oldest", created_by: null },
+    ]);
+  });
+
+  it("lets the API's role write it", async () => {
+    await database.db.execute(sql`set role data_api`);
+    try {
+      await database.db.execute(sql`insert into data (name, created_by) values ('newer', 'sub-1')`);
+      expect(await rowsOf(database.db, sql`select created_by from data where name = 'newer'`)).toEqual([{ created_by: "sub-1" }]);
+    } finally {
+      await database.db.execute(sql`reset role`);
+    }
+  });
+});

@@ -1,0 +1,42 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleLikeSst } from "../../../bench/sst-bundle";
+
+const src = fileURLToPath(new URL("../src/", import.meta.url));
+
+/** The sources a bundle was built from, as its source map lists them. */
+async function sourcesOf(entry: string, outdir: string) {
+  const bundle = await bundleLikeSst(entry, outdir);
+  const map = JSON.parse(await readFile(`${bundle.file}.map`, "utf8")) as { sources: string[] };
+  return { ...bundle, sources: map.sources, text: await readFile(bundle.file, "utf8") };
+}
+
+const jose = (sources: string[]) => sources.filter((source) => /node_modules\/jose\//.test(source));
+
+describe("the Lambda bundle (packages/functions/src/api.ts, bundled as SST bundles it)", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "data-api-bundle-"));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("carries no token code: API Gateway's authorizer verified the token, the function reads its claims", async () => {
+    const bundle = await sourcesOf(join(src, "api.ts"), join(dir, "api"));
+    expect(jose(bundle.sources)).toEqual([]);
+    expect(bundle.sources.some((source) => source.endsWith("host/token-verifier.ts"))).toBe(false);
+    expect(bundle.text).not.toMatch(/createRemoteJWKSet|jwtVerify|ERR_JWKS/);
+    // It does carry the access rule, which reads the claims.
+    expect(bundle.sources.some((source) => source.endsWith("access/authorizer.ts"))).toBe(true);
+  });
+
+  it("would show jose if something the handler imports reached the verifier (the check can fail)", async () => {
+    const entry = join(dir, "reaches-verifier.ts");
+    await writeFile(entry, `export { tokenVerifier } from ${JSON.stringify(join(src, "host/token-verifier.ts"))};\n`);
+    const bundle = await sourcesOf(entry, join(dir, "control"));
+    expect(jose(bundle.sources).length).toBeGreaterThan(0);
+    expect(bundle.text).toMatch(/ERR_JWKS/);
+  });
+});

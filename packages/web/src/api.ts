@@ -70,18 +70,47 @@ function expect<T>(body: unknown, valid: (body: unknown) => body is T, response:
   throw new ApiError(response.status, "The API answered in an unexpected shape");
 }
 
+/**
+ * Where a write's access token comes from, on a stage whose writes need one. Reads never carry it.
+ */
+export interface TokenProvider {
+  /** The access token to send now, if there is one. */
+  token(): string | undefined | Promise<string | undefined>;
+  /** The API refused `token` (401): a fresh one to retry with once (a silent refresh), or undefined. */
+  renew?(): Promise<string | undefined>;
+  /** The API refused the write even so: the session is over. */
+  rejected?(): void;
+}
+
+export interface ApiOptions {
+  timeoutMs?: number;
+  auth?: TokenProvider;
+}
+
 /** A typed client of the data API at `baseUrl` ("" for the page's own origin). */
-export function createApi(baseUrl: string, { timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
-  async function call(path: string, init: RequestInit = {}): Promise<Response> {
+export function createApi(baseUrl: string, { timeoutMs = REQUEST_TIMEOUT_MS, auth }: ApiOptions = {}) {
+  async function call(path: string, init: RequestInit = {}, token?: string): Promise<Response> {
     try {
       return await fetch(`${baseUrl}${path}`, {
         ...init,
-        headers: { accept: "application/json", ...init.headers },
+        headers: { accept: "application/json", ...init.headers, ...(token && { authorization: `Bearer ${token}` }) },
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw new ApiUnreachableError(`No answer from the API at ${baseUrl || "this site"}`, { cause: error });
     }
+  }
+
+  /** A write, with the access token if there is one; a refused token is renewed and the write retried once. */
+  async function write(path: string, init: RequestInit): Promise<Response> {
+    if (!auth) return call(path, init);
+    const token = await auth.token();
+    let response = await call(path, init, token);
+    if (response.status !== 401) return response;
+    const renewed = token && (await auth.renew?.());
+    if (renewed) response = await call(path, init, renewed);
+    if (response.status === 401) auth.rejected?.();
+    return response;
   }
 
   async function succeeded(response: Response): Promise<unknown> {
@@ -101,7 +130,7 @@ export function createApi(baseUrl: string, { timeoutMs = REQUEST_TIMEOUT_MS } = 
     },
 
     async add(name: string): Promise<Info> {
-      const response = await call("/data", {
+      const response = await write("/data", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ name }),
@@ -111,7 +140,7 @@ export function createApi(baseUrl: string, { timeoutMs = REQUEST_TIMEOUT_MS } = 
     },
 
     async remove(id: number): Promise<void> {
-      await succeeded(await call(`/data/${id}`, { method: "DELETE" }));
+      await succeeded(await write(`/data/${id}`, { method: "DELETE" }));
     },
 
     /** The health report; a 503 still carries one (the database is down, the API is not). */

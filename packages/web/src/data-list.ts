@@ -63,7 +63,8 @@ export interface DataListView {
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
-export function view(state: DataList): DataListView {
+/** `writable`: whether this person may add names now (false while signed out on a stage that needs signing in). */
+export function view(state: DataList, { writable = true } = {}): DataListView {
   const busy = state.load === "loading";
   const summary =
     state.items.length === 0 ? "" : state.next === undefined ? plural(state.items.length, "record") : `${state.items.length} shown, more to load`;
@@ -71,7 +72,7 @@ export function view(state: DataList): DataListView {
   if (state.load === "failed") return { ...base, notice: { kind: "error", text: state.error ?? "Loading failed." } };
   if (busy && state.request === "first") return { ...base, notice: { kind: "loading", text: "Loading records…" } };
   if (state.load === "idle" && state.items.length === 0 && state.next === undefined) {
-    return { ...base, notice: { kind: "empty", text: "No records yet. Add the first name above." } };
+    return { ...base, notice: { kind: "empty", text: writable ? "No records yet. Add the first name above." : "No records yet." } };
   }
   return base;
 }

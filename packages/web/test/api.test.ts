@@ -129,3 +129,68 @@ describe("the API client when things go wrong", () => {
     await expect(website.health()).rejects.toMatchObject({ message: "The API answered in an unexpected shape" });
   });
 });
+
+describe("the API client's writes on a stage that needs signing in", () => {
+  /** An API stand-in that accepts only `valid` tokens, and records what each request carried. */
+  async function guardedApi(valid: Set<string>) {
+    const seen: { method: string; path: string; authorization?: string }[] = [];
+    const url = await listen(
+      createServer((request, response) => {
+        const authorization = request.headers.authorization;
+        seen.push({ method: request.method!, path: request.url!, authorization });
+        const json = (status: number, body: unknown) =>
+          response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+        if (request.method === "GET") return json(200, []);
+        if (!valid.has(authorization?.replace(/^Bearer /, "") ?? "")) return json(401, { message: "Sign in to add or delete records" });
+        if (request.method === "POST") return json(201, { id: 7, name: "Ada" });
+        response.writeHead(204).end();
+      }),
+    );
+    return { url, seen };
+  }
+
+  it("sends the access token on writes only", async () => {
+    const { url, seen } = await guardedApi(new Set(["good"]));
+    const api = createApi(url, { auth: { token: () => "good" } });
+    await api.list();
+    expect(await api.add("Ada")).toEqual({ id: 7, name: "Ada" });
+    await api.remove(7);
+    expect(seen.map(({ method, authorization }) => [method, authorization])).toEqual([
+      ["GET", undefined],
+      ["POST", "Bearer good"],
+      ["DELETE", "Bearer good"],
+    ]);
+  });
+
+  it("renews a refused token and retries the write once", async () => {
+    const { url, seen } = await guardedApi(new Set(["fresh"]));
+    let rejected = 0;
+    const api = createApi(url, { auth: { token: async () => "stale", renew: async () => "fresh", rejected: () => rejected++ } });
+    await api.remove(7);
+    expect(seen.map(({ authorization }) => authorization)).toEqual(["Bearer stale", "Bearer fresh"]);
+    expect(rejected).toBe(0);
+  });
+
+  it("reports the session over when renewing does not help, with the API's own words", async () => {
+    const { url, seen } = await guardedApi(new Set());
+    let rejected = 0;
+    const renewedOnce = createApi(url, { auth: { token: () => "stale", renew: async () => "also-stale", rejected: () => rejected++ } });
+    await expect(renewedOnce.add("Ada")).rejects.toMatchObject({ status: 401, message: "Sign in to add or delete records" });
+    expect(seen.map(({ authorization }) => authorization)).toEqual(["Bearer stale", "Bearer also-stale"]);
+    expect(rejected).toBe(1);
+
+    seen.length = 0;
+    const cannotRenew = createApi(url, { auth: { token: () => "stale", renew: async () => undefined, rejected: () => rejected++ } });
+    await expect(cannotRenew.remove(7)).rejects.toMatchObject({ status: 401 });
+    expect(seen).toHaveLength(1);
+    expect(rejected).toBe(2);
+
+    // Signed out: the write goes without a token, and nothing is renewed.
+    seen.length = 0;
+    let renewals = 0;
+    const signedOut = createApi(url, { auth: { token: () => undefined, renew: async () => (renewals++, "x"), rejected: () => rejected++ } });
+    await expect(signedOut.add("Ada")).rejects.toMatchObject({ status: 401 });
+    expect(seen.map(({ authorization }) => authorization)).toEqual([undefined]);
+    expect(renewals).toBe(0);
+  });
+});

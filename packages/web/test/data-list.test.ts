@@ -27,6 +27,11 @@ describe("the records state", () => {
     });
   });
 
+  it("does not invite a person who may not add names to add one", () => {
+    const state = run({ type: "loaded", request: "first", page: { items: [] } });
+    expect(view(state, { writable: false }).notice).toEqual({ kind: "empty", text: "No records yet." });
+  });
+
   it("appends the next page in id order and stops offering more after the last one", () => {
     const first = run({ type: "loaded", request: "first", page: { items: [ada, grace], next: 2 } });
     expect(view(first)).toEqual({ busy: false, canLoadMore: true, summary: "2 shown, more to load" });

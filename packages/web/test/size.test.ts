@@ -1,35 +1,106 @@
 import { execFile } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deployTimeValue, type PageBuildEnv, type PageVariable } from "../src/config";
 import { repoRoot } from "./support/app-server";
 
 const dist = join(repoRoot, "packages/web/dist");
 const BUDGET_BYTES = 50 * 1024;
+const VARIABLES: PageVariable[] = ["VITE_API_URL", "VITE_AUTH_ISSUER", "VITE_AUTH_CLIENT_ID", "VITE_AUTH_SCOPE"];
+/** What only the sign-in code contains (oauth4webapi's and the page's own words). */
+const SIGN_IN_CODE = ["authorization_endpoint", "code_challenge", "Signed in as"];
 
 async function files(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
 
+const scriptsOf = async (folder: string) =>
+  (await Promise.all((await files(folder)).filter((file) => file.endsWith(".js")).map((file) => readFile(file, "utf8")))).join("\n");
+
+async function weigh(folder: string) {
+  const sizes = await Promise.all(
+    (await files(folder)).map(async (file) => ({ file: file.slice(folder.length + 1), gzipped: gzipSync(await readFile(file)).length })),
+  );
+  const total = sizes.reduce((sum, { gzipped }) => sum + gzipped, 0);
+  const report = `${(total / 1024).toFixed(1)} KB gzipped (${sizes.map(({ file, gzipped }) => `${file} ${(gzipped / 1024).toFixed(1)} KB`).join(", ")})`;
+  return { sizes, total, report };
+}
+
+const build = (env: PageBuildEnv = {}, outDir?: string) =>
+  promisify(execFile)("npm", ["run", "build", "--workspace", "@data-api/web", ...(outDir ? ["--", "--outDir", outDir] : [])], {
+    cwd: repoRoot,
+    // Only what this build is given: none of the VITE_* settings of the shell that runs the tests.
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("VITE_"))), ...env },
+  });
+
+const count = (text: string, part: string) => text.split(part).length - 1;
+
 describe("the built page", () => {
+  const temporary: string[] = [];
+  const folder = async () => {
+    const made = await mkdtemp(join(tmpdir(), "data-api-web-build-"));
+    temporary.push(made);
+    return made;
+  };
+
   beforeAll(async () => {
     // The same build `npm start` runs first.
-    await promisify(execFile)("npm", ["run", "build", "--workspace", "@data-api/web"], { cwd: repoRoot });
+    await build();
+  });
+
+  afterAll(async () => {
+    await Promise.all(temporary.map((made) => rm(made, { recursive: true, force: true })));
   });
 
   it(`weighs under ${BUDGET_BYTES / 1024} KB gzipped, HTML, scripts and styles together`, async () => {
-    const sizes = await Promise.all(
-      (await files(dist)).map(async (file) => ({ file: file.slice(dist.length + 1), gzipped: gzipSync(await readFile(file)).length })),
-    );
-    const total = sizes.reduce((sum, { gzipped }) => sum + gzipped, 0);
-    console.log(
-      `web page: ${(total / 1024).toFixed(1)} KB gzipped (${sizes.map(({ file, gzipped }) => `${file} ${(gzipped / 1024).toFixed(1)} KB`).join(", ")})`,
-    );
+    const { sizes, total, report } = await weigh(dist);
+    console.log(`web page: ${report}`);
     expect(sizes.map(({ file }) => file.split(".").pop()).sort()).toEqual(["css", "html", "js"]);
     expect(total).toBeLessThan(BUDGET_BYTES);
+  });
+
+  it("leaves the sign-in code out where writes are public (no issuer)", async () => {
+    const scripts = await scriptsOf(dist);
+    for (const part of SIGN_IN_CODE) expect(scripts, part).not.toContain(part);
+  });
+
+  it(`weighs under ${BUDGET_BYTES / 1024} KB gzipped where it signs in, oauth4webapi included`, async () => {
+    const signedIn = await folder();
+    await build({ VITE_AUTH_ISSUER: "https://id.example.com", VITE_AUTH_CLIENT_ID: "page-client" }, signedIn);
+    const { sizes, total, report } = await weigh(signedIn);
+    console.log(`web page with sign-in: ${report}`);
+    expect(sizes.map(({ file }) => file.split(".").pop()).sort()).toEqual(["css", "html", "js"]);
+    expect(total).toBeLessThan(BUDGET_BYTES);
+    const scripts = await scriptsOf(signedIn);
+    for (const part of SIGN_IN_CODE) expect(scripts, part).toContain(part);
+  });
+
+  it("builds with SST's deploy-time placeholders, each standing only where its value goes", async () => {
+    const real: Record<PageVariable, string> = {
+      VITE_API_URL: "https://api.example.com",
+      VITE_AUTH_ISSUER: "https://id.example.com",
+      VITE_AUTH_CLIENT_ID: "page-client-id-1234",
+      VITE_AUTH_SCOPE: "openid email data/write",
+    };
+    const [withPlaceholders, withValues] = await Promise.all([folder(), folder()]);
+    await build(Object.fromEntries(VARIABLES.map((name) => [name, deployTimeValue(name)])), withPlaceholders);
+    await build(real, withValues);
+    const [placeholderScripts, valueScripts] = await Promise.all([scriptsOf(withPlaceholders), scriptsOf(withValues)]);
+    for (const name of VARIABLES) {
+      // SST's uploader replaces every occurrence: any beyond the places a value goes (a comparison, a check
+      // that names the placeholder) would become the value too.
+      expect(count(placeholderScripts, deployTimeValue(name)), name).toBeGreaterThan(0);
+      expect(count(placeholderScripts, deployTimeValue(name)), name).toBe(count(valueScripts, real[name]));
+    }
+    // Replaced as the uploader does, nothing of a placeholder is left, and the page reads the values.
+    const uploaded = VARIABLES.reduce((text, name) => text.replaceAll(deployTimeValue(name), real[name]), placeholderScripts);
+    expect(uploaded.includes("{{ "), "a placeholder left after the upload").toBe(false);
+    expect(uploaded.length).toBe(valueScripts.length);
   });
 
   it("references only files under /assets/, the one folder the local server serves besides /", async () => {

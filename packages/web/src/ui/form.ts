@@ -3,7 +3,10 @@ import { describeError } from "../messages";
 import { checkName, lengthHint } from "../name";
 import { byId, say } from "./dom";
 
-/** The "add a name" form: checks as the API does, shows the API's answer in place, hands new rows on. */
+/**
+ * The "add a name" form: checks as the API does, shows the API's answer in place, hands new rows on. Hidden while
+ * writes are closed (signed out on a stage whose writes need signing in).
+ */
 export function mountForm(api: Api, onAdded: (item: Info) => void) {
   const form = byId<HTMLFormElement>("add-form");
   const input = byId<HTMLInputElement>("name");
@@ -63,4 +66,11 @@ export function mountForm(api: Api, onAdded: (item: Info) => void) {
       form.removeAttribute("aria-busy");
     }
   });
+
+  return {
+    setWritable(writable: boolean) {
+      form.hidden = !writable;
+    },
+    focus: () => input.focus(),
+  };
 }

@@ -18,7 +18,9 @@ function createRow(item: Info): HTMLTableRowElement {
   button.className = "delete";
   button.textContent = "Delete";
   button.setAttribute("aria-label", `Delete “${item.name}”`);
-  row.insertCell().append(button);
+  const actions = row.insertCell();
+  actions.className = "actions";
+  actions.append(button);
   return row;
 }
 
@@ -39,6 +41,7 @@ export function mountList(api: Api, onReload: () => void) {
   const status = byId("list-status");
   const rows = new Map<number, HTMLTableRowElement>();
   let state: DataList = initialDataList;
+  let writable = true;
 
   function dispatch(event: DataListEvent) {
     state = reduce(state, event);
@@ -46,7 +49,7 @@ export function mountList(api: Api, onReload: () => void) {
   }
 
   function render() {
-    const shown = view(state);
+    const shown = view(state, { writable });
     // Rows are kept by id rather than redrawn, so focus and the new-row highlight survive a render.
     const wanted = new Set(state.items.map((item) => item.id));
     for (const [id, row] of rows) {
@@ -130,6 +133,13 @@ export function mountList(api: Api, onReload: () => void) {
   void load("first");
 
   return {
+    /** Shows or hides the delete buttons (and the column they stand in). */
+    setWritable(open: boolean) {
+      writable = open;
+      table.dataset.writes = open ? "open" : "closed";
+      render();
+    },
+
     /** Shows a row the form just created, and draws the eye to it. */
     add(item: Info) {
       dispatch({ type: "added", item });

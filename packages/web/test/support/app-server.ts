@@ -24,11 +24,14 @@ function signal(group: number, name: NodeJS.Signals | 0): boolean {
 
 /**
  * Runs `npm start` as a person would (it builds the page, migrates, serves), on its own embedded database in
- * `pgliteDir`, on `port` (0: any free one). The database settings of the test run are withheld on purpose.
+ * `pgliteDir`, on `port` (0: any free one). The database and sign-in settings of the test run are withheld on
+ * purpose; `settings` adds the test's own (AUTH_ISSUER for the API, VITE_AUTH_* for the page it builds).
  */
-export async function startApp(pgliteDir: string, port = 0): Promise<RunningApp> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PGLITE_DIR: pgliteDir, STAGE: "local" };
-  for (const name of ["DATABASE_URL", "DB_HOST", "APP_VERSION", "NODE_OPTIONS"]) delete env[name];
+export async function startApp(pgliteDir: string, port = 0, settings: Record<string, string> = {}): Promise<RunningApp> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ["DATABASE_URL", "DB_HOST", "APP_VERSION", "NODE_OPTIONS", "WRITES", "AUTH_ISSUER", "AUTH_AUDIENCE"]) delete env[name];
+  for (const name of Object.keys(env)) if (name.startsWith("VITE_")) delete env[name];
+  Object.assign(env, { PORT: String(port), PGLITE_DIR: pgliteDir, STAGE: "local" }, settings);
   // A process group of its own, so that stopping it also stops the node process npm started.
   const child = spawn("npm", ["start"], { cwd: repoRoot, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";

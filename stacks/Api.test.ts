@@ -6,7 +6,7 @@ import { Match } from "aws-cdk-lib/assertions";
 import postgres from "postgres";
 import { httpApiEvent } from "../packages/functions/test/support/events";
 import { beforeAll, describe, expect, it } from "vitest";
-import { HOSTED_ZONE_ID, SYNTH_ENV, synthesizeStage } from "./synth";
+import { HOSTED_ZONE_ID, SYNTH_ENV, synthesizeStage, type SynthesizedStage } from "./synth";
 import { synthesized, type Synthesized } from "./testing";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation JSON
@@ -110,11 +110,20 @@ describe.each(Object.entries(EXPECTED))("the %s API", (stage, expected) => {
     });
   });
 
-  it("routes every request to one Lambda proxy integration (release.test.ts: the function, or its live alias)", () => {
-    api(stage).resourceCountIs("AWS::ApiGatewayV2::Route", 1);
-    api(stage).hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: "$default" });
-    api(stage).resourceCountIs("AWS::ApiGatewayV2::Integration", 1);
-    api(stage).hasResourceProperties("AWS::ApiGatewayV2::Integration", { IntegrationType: "AWS_PROXY", PayloadFormatVersion: "2.0" });
+  it("sends every route to a Lambda proxy integration of the function (release.test.ts: the function, or its live alias)", () => {
+    const integrations = Object.values(api(stage).findResources("AWS::ApiGatewayV2::Integration")) as Resource[];
+    expect(integrations).toHaveLength(Object.keys(api(stage).findResources("AWS::ApiGatewayV2::Route")).length);
+    for (const integration of integrations) expect(integration.Properties).toMatchObject({ IntegrationType: "AWS_PROXY", PayloadFormatVersion: "2.0" });
+    api(stage).hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: "$default", AuthorizationType: "NONE" });
+  });
+
+  it("lets the page send a bearer token and read why a write was refused", () => {
+    api(stage).hasResourceProperties("AWS::ApiGatewayV2::Api", {
+      CorsConfiguration: Match.objectLike({
+        AllowHeaders: Match.arrayWith(["authorization"]),
+        ExposeHeaders: Match.arrayWith(["www-authenticate"]),
+      }),
+    });
   });
 
   it("outputs the API URL, and the custom domain URL where there is one", () => {
@@ -181,7 +190,121 @@ describe.each(["staging", "prod"] as const)("the %s API", (stage) => {
   });
 });
 
+/** The routes of an Api template by route key, with the authorizer each carries. */
+function routesOf(template: Record<string, Resource>) {
+  const resources = Object.entries(template) as [string, Resource][];
+  const authorizers = Object.fromEntries(resources.filter(([, r]) => r.Type === "AWS::ApiGatewayV2::Authorizer"));
+  return Object.fromEntries(
+    resources
+      .filter(([, r]) => r.Type === "AWS::ApiGatewayV2::Route")
+      .map(([, route]) => [route.Properties.RouteKey, { type: route.Properties.AuthorizationType, authorizer: authorizers[route.Properties.AuthorizerId?.Ref]?.Properties }]),
+  );
+}
+const resourcesOf = (stage: Synthesized | SynthesizedStage, id = "Api") => stage.stacks.find((stack) => stack.id === id)!.template.Resources as Record<string, Resource>;
+const authStackExport = (name: string) => ({ "Fn::ImportValue": expect.stringMatching(new RegExp(`^(staging|prod)-data-api-Auth:ExportsOutputRef${name}`)) });
+
+describe.each(["staging", "prod"] as const)("the %s API's writes", (stage) => {
+  it("pass API Gateway's JWT authorizer on POST /data and DELETE /data/{id}; reads, /health and the rest stay public", () => {
+    const routes = routesOf(resourcesOf(stages[stage]!));
+    expect(Object.keys(routes).sort()).toEqual(["$default", "DELETE /data/{id}", "POST /data"]);
+    expect(routes.$default).toEqual({ type: "NONE", authorizer: undefined });
+    for (const key of ["POST /data", "DELETE /data/{id}"]) {
+      expect(routes[key]!.type, key).toBe("JWT");
+      expect(routes[key]!.authorizer, key).toEqual(routes["POST /data"]!.authorizer);
+    }
+    // GET /data and GET /health have no route of their own: $default, without authorizer, serves them (and 404/405).
+    expect(Object.keys(routes).filter((key) => /^GET |health/.test(key))).toEqual([]);
+  });
+
+  it("trust the tokens of the stage's user pool, for its page and machine clients, without asking API Gateway for the scope", () => {
+    const { authorizer } = routesOf(resourcesOf(stages[stage]!))["POST /data"]!;
+    expect(authorizer).toEqual({
+      ApiId: expect.anything(),
+      AuthorizerType: "JWT",
+      Name: "jwt",
+      IdentitySource: ["$request.header.Authorization"],
+      JwtConfiguration: {
+        Issuer: { "Fn::Join": ["", ["https://cognito-idp.eu-west-1.amazonaws.com/", authStackExport("Users")]] },
+        Audience: [authStackExport("UsersPageClient"), authStackExport("UsersMachineClient")],
+      },
+    });
+    for (const route of Object.values(resourcesOf(stages[stage]!)).filter((r) => r.Type === "AWS::ApiGatewayV2::Route")) {
+      expect(route.Properties.AuthorizationScopes).toBeUndefined();
+    }
+  });
+
+  it("are the app's to refuse without the scope: the function knows writes are signed-in, but holds no issuer or key", () => {
+    const variables = apiFunction(stage).Properties.Environment.Variables;
+    expect(variables).toMatchObject({ WRITES: "signed-in", EXPOSE_CREATED_BY: "false" });
+    expect(JSON.stringify(variables)).not.toMatch(/AUTH_|cognito|JWT/i);
+  });
+
+  it("are described by outputs: who may write, the issuer and its audiences", () => {
+    const outputs = api(stage).findOutputs("*");
+    expect(outputs.Writes!.Value).toBe("signed-in");
+    expect(outputs.AuthIssuer!.Value).toEqual({ "Fn::Join": ["", ["https://cognito-idp.eu-west-1.amazonaws.com/", authStackExport("Users")]] });
+    expect(outputs.AuthAudience!.Value).toEqual({ "Fn::Join": ["", [authStackExport("UsersPageClient"), ",", authStackExport("UsersMachineClient")]] });
+  });
+});
+
+describe("a stage with an external OpenID Connect issuer (DATA_API_JWT_ISSUER, DATA_API_JWT_AUDIENCE)", () => {
+  let external: SynthesizedStage;
+  beforeAll(async () => {
+    external = await synthesizeStage("staging", {
+      ...SYNTH_ENV,
+      DATA_API_JWT_ISSUER: "https://acme.eu.auth0.com/",
+      DATA_API_JWT_AUDIENCE: "https://api.staging.example.com,ci",
+    });
+  });
+
+  it("creates no user pool, and points the authorizer of the write routes at that issuer", () => {
+    expect(external.stacks.map((stack) => stack.id)).not.toContain("Auth");
+    expect(JSON.stringify(external.stacks.map((stack) => stack.template))).not.toContain("AWS::Cognito::");
+    const routes = routesOf(resourcesOf(external));
+    expect(routes.$default).toEqual({ type: "NONE", authorizer: undefined });
+    for (const key of ["POST /data", "DELETE /data/{id}"]) {
+      expect(routes[key]).toEqual({
+        type: "JWT",
+        authorizer: expect.objectContaining({
+          AuthorizerType: "JWT",
+          JwtConfiguration: { Issuer: "https://acme.eu.auth0.com/", Audience: ["https://api.staging.example.com", "ci"] },
+        }),
+      });
+    }
+    expect(external.findings).toEqual([]);
+  });
+});
+
+describe("prod with DATA_API_PUBLIC_WRITES=true", () => {
+  let open: SynthesizedStage;
+  beforeAll(async () => {
+    open = await synthesizeStage("prod", { ...SYNTH_ENV, DATA_API_PUBLIC_WRITES: "true" });
+  });
+
+  it("has no authorizer and tells the function writes are public, but keeps its users' pool", () => {
+    const routes = routesOf(resourcesOf(open));
+    expect(routes).toEqual({ $default: { type: "NONE", authorizer: undefined } });
+    const fn = Object.values(resourcesOf(open)).find((r) => r.Properties?.Handler === "packages/functions/src/api.handler")!;
+    expect(fn.Properties.Environment.Variables.WRITES).toBe("public");
+    expect(open.stacks.map((stack) => stack.id)).toContain("Auth");
+    expect(open.findings).toEqual([]);
+  });
+
+  it("warns the person deploying, loudly", () => {
+    expect(open.warnings).toEqual([expect.stringMatching(/^WRITES ARE PUBLIC ON PROD: DATA_API_PUBLIC_WRITES=true lets anyone on the internet add and delete records/)]);
+  });
+});
+
 describe("the local API", () => {
+  it("has one public route and no authorizer: writes are public, as the function is told", () => {
+    expect(routesOf(resourcesOf(stages.local!))).toEqual({ $default: { type: "NONE", authorizer: undefined } });
+    api("local").resourceCountIs("AWS::ApiGatewayV2::Authorizer", 0);
+    expect(apiFunction("local").Properties.Environment.Variables).toMatchObject({ WRITES: "public", EXPOSE_CREATED_BY: "false" });
+    expect(api("local").findOutputs("*").Writes!.Value).toBe("public");
+    expect(api("local").findOutputs("*").AuthIssuer).toBeUndefined();
+    expect(stages.local!.warnings).toEqual([]);
+  });
+
   it("has no custom domain, no VPC and no database endpoint", () => {
     for (const type of ["AWS::ApiGatewayV2::DomainName", "AWS::CertificateManager::Certificate", "AWS::Route53::RecordSet"]) {
       api("local").resourceCountIs(type, 0);

@@ -1,16 +1,21 @@
 import { Match } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { contentSecurityPolicy, PAGE_HEADERS } from "../packages/functions/src/host/page-headers";
+import { hostedDomainPrefix } from "./Auth";
 import { HOSTED_ZONE_ID } from "./synth";
 import { synthesized, type Synthesized } from "./testing";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation JSON
 type Resource = { Type: string; Properties: any; DeletionPolicy?: string };
 
+const signIn = (stage: string) => [
+  "https://cognito-idp.eu-west-1.amazonaws.com",
+  `https://${hostedDomainPrefix("data-api", stage, "123456789012", "eu-west-1")}.auth.eu-west-1.amazoncognito.com`,
+];
 const EXPECTED = {
-  local: { domain: undefined, api: undefined, retention: 7, logsDeletion: "Delete" },
-  staging: { domain: "staging.example.com", api: "https://api.staging.example.com", retention: 14, logsDeletion: "Delete" },
-  prod: { domain: "example.com", api: "https://api.example.com", retention: 90, logsDeletion: "RetainExceptOnCreate" },
+  local: { domain: undefined, api: undefined, signIn: [], retention: 7, logsDeletion: "Delete" },
+  staging: { domain: "staging.example.com", api: "https://api.staging.example.com", signIn: signIn("staging"), retention: 14, logsDeletion: "Delete" },
+  prod: { domain: "example.com", api: "https://api.example.com", signIn: signIn("prod"), retention: 90, logsDeletion: "RetainExceptOnCreate" },
 } as const;
 
 const stages: Record<string, Synthesized> = {};
@@ -80,7 +85,7 @@ describe.each(Object.entries(EXPECTED))("the %s web page", (stage, expected) => 
     });
   });
 
-  it("is answered with the security headers npm start sends, HSTS, and the API's origin in connect-src", () => {
+  it("is answered with the security headers npm start sends, HSTS, and in connect-src the API's origin and the sign-in's", () => {
     const [policyId, policy] = Object.entries(web(stage).findResources("AWS::CloudFront::ResponseHeadersPolicy"))[0] as [string, Resource];
     expect(distribution(stage).Properties.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
     const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
@@ -91,13 +96,25 @@ describe.each(Object.entries(EXPECTED))("the %s web page", (stage, expected) => 
       StrictTransportSecurity: { AccessControlMaxAgeSec: 63_072_000, IncludeSubdomains: true, Override: true },
     });
     const csp = headers.ContentSecurityPolicy.ContentSecurityPolicy;
-    if (expected.api) expect(csp).toBe(contentSecurityPolicy([expected.api]));
+    if (expected.api) expect(csp).toBe(contentSecurityPolicy([expected.api, ...expected.signIn]));
     else expect(JSON.stringify(csp)).toContain("connect-src 'self' \",{\"Fn::ImportValue\"");
+    // Signing in leaves the page and comes back by navigation, which neither connect-src nor form-action governs.
+    expect(JSON.stringify(csp)).toContain("form-action 'self'");
   });
 
-  it("is built with the API's URL", () => {
+  it("is built with the API's URL, and where writes are signed-in with the issuer, the page's client and the scopes", () => {
     const apiUrl = expected.api ?? '{"Fn::ImportValue":"local-data-api-Api:ExportsOutputFnGetAttApiCD79AAA0ApiEndpoint389C4905"}';
-    expect(outputText(stage, "SSTMetadata")).toContain(`"environment":{"VITE_API_URL":"${apiUrl}"}`);
+    if (!expected.api) {
+      expect(outputText(stage, "SSTMetadata")).toContain(`"environment":{"VITE_API_URL":"${apiUrl}"}`);
+      return;
+    }
+    const auth = (name: string) => `{"Fn::ImportValue":"${stage}-data-api-Auth:ExportsOutputRef${name}`;
+    expect(outputText(stage, "SSTMetadata")).toContain(
+      `"environment":{"VITE_API_URL":"${apiUrl}",` +
+        `"VITE_AUTH_ISSUER":"https://cognito-idp.eu-west-1.amazonaws.com/${auth("Users0A0EEA89")}`,
+    );
+    expect(outputText(stage, "SSTMetadata")).toContain(`"VITE_AUTH_CLIENT_ID":"${auth("UsersPageClient")}`);
+    expect(outputText(stage, "SSTMetadata")).toContain('"VITE_AUTH_SCOPE":"openid data/write"}');
   });
 
   it("outputs its URL", () => {

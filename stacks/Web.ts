@@ -6,6 +6,7 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import { NagSuppressions } from "cdk-nag";
 import { StaticSite, use, type StackContext } from "sst/constructs";
 import { contentSecurityPolicy, HSTS_MAX_AGE_SECONDS, PAGE_HEADERS } from "../packages/functions/src/host/page-headers";
+import { pageEnv } from "../packages/web/src/config";
 import { Api } from "./Api";
 import { useStageConfig } from "./config";
 
@@ -18,13 +19,17 @@ const PRIVATE_BUCKET = {
 /** The Vite package that StaticSite builds on every deploy, with the API's URL in its environment. */
 const PAGE = { path: "packages/web", buildCommand: "npm run build", buildOutput: "dist" };
 
-/** The page's security headers as `npm start` sends them (page-headers.ts), with the API's origin and HSTS. */
-function pageHeaders(stack: StackContext["stack"], apiUrl: string) {
+/**
+ * The page's security headers as `npm start` sends them (page-headers.ts), with HSTS, and the origins its scripts
+ * call in connect-src: the API's, and where it signs in those of the issuer (discovery) and its token endpoint.
+ * Going to the hosted sign-in and back is a navigation, which connect-src and form-action do not govern.
+ */
+function pageHeaders(stack: StackContext["stack"], connectOrigins: string[]) {
   const override = true;
   return new cloudfront.ResponseHeadersPolicy(stack, "PageHeaders", {
     comment: "The web page's security headers",
     securityHeadersBehavior: {
-      contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy([apiUrl]), override },
+      contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(connectOrigins), override },
       contentTypeOptions: { override },
       frameOptions: { frameOption: PAGE_HEADERS["X-Frame-Options"] as cloudfront.HeadersFrameOption, override },
       referrerPolicy: { referrerPolicy: PAGE_HEADERS["Referrer-Policy"] as cloudfront.HeadersReferrerPolicy, override },
@@ -33,10 +38,12 @@ function pageHeaders(stack: StackContext["stack"], apiUrl: string) {
   });
 }
 
-/** The Vite page on S3 + CloudFront, built with the API's URL. */
+/** The Vite page on S3 + CloudFront, built with the API's URL and, where writes are signed-in, how to sign in. */
 export function Web({ stack, app }: StackContext) {
   const config = useStageConfig(app);
   const api = use(Api);
+  // Where writes are public the page is built without sign-in, as before: an issuer would only add a button.
+  const signIn = api.identity?.page && { identity: api.identity, client: api.identity.page };
   // Server access logs of the site bucket and CloudFront's standard logs (which CloudFront writes with ACLs).
   const logs = new s3.Bucket(stack, "AccessLogs", {
     ...PRIVATE_BUCKET,
@@ -55,7 +62,10 @@ export function Web({ stack, app }: StackContext) {
   });
   const site = new StaticSite(stack, "Site", {
     ...PAGE,
-    environment: { VITE_API_URL: api.url },
+    environment: pageEnv({
+      apiUrl: api.url,
+      auth: signIn ? { issuer: signIn.identity.issuer, clientId: signIn.client.clientId, scope: signIn.client.scope } : undefined,
+    }),
     // SST writes Vite typings for `environment`; keep them out of the web package's sources.
     vite: { types: relative(resolve(PAGE.path), resolve(".sst/types/web-env.d.ts")) },
     customDomain: config.domain && { domainName: config.domain.web, hostedZone: config.domain.zone },
@@ -68,7 +78,7 @@ export function Web({ stack, app }: StackContext) {
         defaultBehavior: {
           // Origin access control: CloudFront signs its requests and the bucket policy admits only this distribution.
           origin: S3BucketOrigin.withOriginAccessControl(files),
-          responseHeadersPolicy: pageHeaders(stack, api.url),
+          responseHeadersPolicy: pageHeaders(stack, [api.url, ...(signIn?.identity.connectOrigins ?? [])]),
         },
       },
     },

@@ -3,7 +3,7 @@ import { RemovalPolicy } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { App } from "sst/constructs";
 import { describe, expect, it } from "vitest";
-import { appSettings, resolveStageConfig, useStageConfig } from "./config";
+import { appSettings, resolveStageConfig, stageWarnings, useStageConfig } from "./config";
 
 /** What a deployed stage needs at the least: its domain, and who hears its alarms. */
 const DOMAIN = { DATA_API_DOMAIN: "example.com", DATA_API_ALARM_EMAIL: "alarms@example.com" };
@@ -84,6 +84,68 @@ describe("resolveStageConfig", () => {
     ["staging", { DATA_API_DOMAIN: "", DATA_API_ALARM_EMAIL: "ops@example.com" }, /serves a custom domain: set DATA_API_DOMAIN/],
   ])("rejects stage %s with %o before any stack is built", (stage, env, message) => {
     expect(() => resolveStageConfig(stage, env)).toThrow(message);
+  });
+});
+
+describe("who may write", () => {
+  const AUTH0 = { DATA_API_JWT_ISSUER: "https://acme.eu.auth0.com/", DATA_API_JWT_AUDIENCE: "https://api.example.com, ci-job" };
+
+  it("signs writes in on staging and prod, with a user pool of the stage's own that sends the page back to its origin", () => {
+    expect(resolveStageConfig("staging", DOMAIN)).toMatchObject({
+      writes: "signed-in",
+      exposeCreatedBy: false,
+      identity: { kind: "cognito", threatProtection: "off", pageUrls: ["https://staging.example.com/"] },
+    });
+    expect(resolveStageConfig("prod", DOMAIN)).toMatchObject({
+      writes: "signed-in",
+      exposeCreatedBy: false,
+      identity: { kind: "cognito", threatProtection: "enforced", pageUrls: ["https://example.com/"] },
+    });
+  });
+
+  it("leaves local and personal stages public, with nobody to sign in", () => {
+    for (const stage of ["local", "alice"]) {
+      const config = resolveStageConfig(stage, {});
+      expect(config.writes).toBe("public");
+      expect(config.identity).toBeUndefined();
+      expect(config.exposeCreatedBy).toBe(false);
+      expect(stageWarnings(stage, config)).toEqual([]);
+    }
+  });
+
+  it("opens a stage's writes with DATA_API_PUBLIC_WRITES=true, keeping its user pool, and says so loudly", () => {
+    for (const stage of ["staging", "prod"]) {
+      const config = resolveStageConfig(stage, { ...DOMAIN, DATA_API_PUBLIC_WRITES: "TRUE" });
+      expect(config.writes).toBe("public");
+      expect(config.identity?.kind).toBe("cognito");
+      expect(stageWarnings(stage, config)).toEqual([expect.stringMatching(new RegExp(`^WRITES ARE PUBLIC ON ${stage.toUpperCase()}: DATA_API_PUBLIC_WRITES=true lets anyone`))]);
+    }
+    const kept = resolveStageConfig("prod", { ...DOMAIN, DATA_API_PUBLIC_WRITES: "false" });
+    expect(kept.writes).toBe("signed-in");
+    expect(stageWarnings("prod", kept)).toEqual([]);
+    expect(stageWarnings("prod", resolveStageConfig("prod", DOMAIN))).toEqual([]);
+  });
+
+  it("trusts an external issuer with DATA_API_JWT_ISSUER and DATA_API_JWT_AUDIENCE instead of creating a user pool", () => {
+    expect(resolveStageConfig("prod", { ...DOMAIN, ...AUTH0 }).identity).toEqual({
+      kind: "external",
+      issuer: "https://acme.eu.auth0.com/",
+      audiences: ["https://api.example.com", "ci-job"],
+      pageClientId: undefined,
+    });
+    expect(resolveStageConfig("staging", { ...DOMAIN, ...AUTH0, DATA_API_JWT_PAGE_CLIENT_ID: "page123" }).identity).toMatchObject({ pageClientId: "page123" });
+  });
+
+  it.each([
+    ["prod", { DATA_API_PUBLIC_WRITES: "yes" }, /DATA_API_PUBLIC_WRITES must be true or false, not "yes"/],
+    ["prod", { DATA_API_JWT_ISSUER: "https://acme.eu.auth0.com/" }, /needs both DATA_API_JWT_ISSUER and DATA_API_JWT_AUDIENCE/],
+    ["staging", { DATA_API_JWT_AUDIENCE: "x" }, /needs both DATA_API_JWT_ISSUER and DATA_API_JWT_AUDIENCE/],
+    ["prod", { DATA_API_JWT_ISSUER: "http://acme.example.com/", DATA_API_JWT_AUDIENCE: "x" }, /identity\.issuer must be an https:\/\/ URL/],
+    ["prod", { DATA_API_JWT_ISSUER: "https://acme.example.com/", DATA_API_JWT_AUDIENCE: "x,,y" }, /identity\.audiences/],
+    ["local", { DATA_API_PUBLIC_WRITES: "false" }, /DATA_API_PUBLIC_WRITES=false needs an identity/],
+    ["alice", { DATA_API_JWT_ISSUER: "https://acme.eu.auth0.com/", DATA_API_JWT_AUDIENCE: "x" }, /writes are public here and nobody signs in/],
+  ])("rejects stage %s with %o", (stage, env, message) => {
+    expect(() => resolveStageConfig(stage, { ...DOMAIN, ...env })).toThrow(message);
   });
 });
 

@@ -1,3 +1,4 @@
+import { WRITE_ACCESS, WRITE_SCOPE } from "@data-api/core/access";
 import { envReader, optionalText } from "@data-api/core/env";
 import { RemovalPolicy } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -17,6 +18,35 @@ const hostname = v.pipe(
 const email = v.pipe(v.string(), v.email("must be an e-mail address"));
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
 const share = v.pipe(v.number(), v.gtValue(0), v.maxValue(100));
+/** API Gateway's JWT authorizer fetches the issuer's discovery document and keys over HTTPS only. */
+const httpsUrl = v.pipe(v.string(), v.url("must be an absolute URL"), v.startsWith("https://", "must be an https:// URL"));
+
+/**
+ * Who signs callers in where writes are signed-in (README, "Deploying"): a Cognito user pool of the stage's own,
+ * or an OpenID Connect issuer elsewhere whose access tokens API Gateway verifies.
+ */
+const IdentitySchema = v.variant("kind", [
+  v.object({
+    kind: v.literal("cognito"),
+    /**
+     * Cognito's threat protection (once "advanced security"): "enforced" blocks sign-ins with leaked passwords and
+     * asks for MFA on risky ones; "audit" only records the risk; both need the Plus feature plan, billed per
+     * monthly active user with no free tier. "off" keeps the pool on Essentials.
+     */
+    threatProtection: v.picklist(["off", "audit", "enforced"]),
+    /** Where the hosted sign-in may send the page back to, after signing in and after signing out. */
+    pageUrls: v.pipe(v.array(httpsUrl), v.minLength(1)),
+  }),
+  v.object({
+    kind: v.literal("external"),
+    /** The `iss` of its tokens; `<issuer>/.well-known/openid-configuration` must be reachable. */
+    issuer: httpsUrl,
+    /** Accepted `aud` (or Cognito's `client_id`) values: at least one. */
+    audiences: v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.minLength(1), v.maxLength(50)),
+    /** The page's public client at that issuer (authorization code with PKCE); without it the page cannot sign in. */
+    pageClientId: v.optional(v.pipe(v.string(), v.minLength(1))),
+  }),
+]);
 
 const StageConfigSchema = v.pipe(
   v.object({
@@ -51,6 +81,15 @@ const StageConfigSchema = v.pipe(
     logLevel: v.picklist(LOG_LEVELS),
     /** What `/health` and every log line report as the running release. */
     version: v.pipe(v.string(), v.minLength(1)),
+    /**
+     * Who may add and delete records: anyone (the Flask app's contract), or callers whose token the stage's
+     * identity issued with the data/write scope. API Gateway checks the token, the function the scope.
+     */
+    writes: v.picklist(WRITE_ACCESS),
+    /** Whether `GET /data` shows who created each record. */
+    exposeCreatedBy: v.boolean(),
+    /** The identity tokens come from; kept while writes are opened, so that its users survive the change. */
+    identity: v.optional(IdentitySchema),
     /** What happens to logs and buckets when the stage is removed. */
     removal: v.picklist([KEEP, RemovalPolicy.DESTROY]),
     /** Who hears the alarms; required where there are alarms. */
@@ -76,6 +115,7 @@ const StageConfigSchema = v.pipe(
   v.check((config) => config.api.throttle.burst >= config.api.throttle.rate, "api.throttle.burst below api.throttle.rate"),
   v.check((config) => config.deployStrategy !== "canary" || config.monitoring !== undefined, "a canary deploy needs monitoring: it rolls back on alarms"),
   v.check((config) => !config.monitoring || config.alarmEmail !== undefined, "raises alarms: set DATA_API_ALARM_EMAIL to the address that hears them"),
+  v.check((config) => config.writes === "public" || config.identity !== undefined, "writes are signed-in, but the stage has no identity to sign in with"),
 );
 
 export type StageConfig = v.InferOutput<typeof StageConfigSchema>;
@@ -91,12 +131,29 @@ const readStageEnv = envReader("stage settings", {
   /** The release being deployed (CI passes the tag, or the commit on main); defaults to package.json's version. */
   DATA_API_VERSION: optionalText,
   DATA_API_REGION: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region like eu-west-1")), "eu-west-1"),
+  /** `true` opens the writes of a stage that signs them in by default (staging, prod); `false` keeps them signed-in. */
+  DATA_API_PUBLIC_WRITES: v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((given) => given.toLowerCase()),
+      v.picklist(["true", "false"], (issue) => `must be true or false, not "${String(issue.input)}"`),
+      v.transform((given) => given === "true"),
+    ),
+  ),
+  /** An OpenID Connect issuer instead of the stage's own Cognito user pool, with the audiences it issues tokens for. */
+  DATA_API_JWT_ISSUER: optionalText,
+  /** Comma-separated. */
+  DATA_API_JWT_AUDIENCE: optionalText,
+  /** The page's public client at DATA_API_JWT_ISSUER; optional. */
+  DATA_API_JWT_PAGE_CLIENT_ID: optionalText,
 });
 type Env = ReturnType<typeof readStageEnv>;
 
-type Preset = Omit<StageConfig, "domain" | "corsOrigins" | "alarmEmail" | "version"> & {
+type Preset = Omit<StageConfig, "domain" | "corsOrigins" | "alarmEmail" | "version" | "identity"> & {
   /** The web page's host under DATA_API_DOMAIN ("" for the apex); undefined: no custom domain. */
   subdomain?: string;
+  /** The stage's own user pool, unless DATA_API_JWT_ISSUER names another issuer; absent: nobody signs in. */
+  cognito?: { threatProtection: "off" | "audit" | "enforced" };
 };
 
 /**
@@ -121,6 +178,9 @@ const PRESETS: Record<StageKind, Preset> = {
     logRetention: RetentionDays.ONE_WEEK,
     logLevel: "debug",
     removal: RemovalPolicy.DESTROY,
+    // A developer's stage, on a URL nobody is given: open like the Flask app, and nothing to sign in to.
+    writes: "public",
+    exposeCreatedBy: false,
   },
   staging: {
     subdomain: "staging",
@@ -140,6 +200,11 @@ const PRESETS: Record<StageKind, Preset> = {
     deployStrategy: "all-at-once",
     // Little traffic: one failed request in twenty is already 5%; a smaller disk to fill.
     monitoring: { ...MONITORING, apiServerErrorPercent: 5, databaseFreeStorageGiB: 2 },
+    writes: "signed-in",
+    exposeCreatedBy: false,
+    // Its users are the team and CI's machine client, its records test data: threat protection's Plus plan would
+    // bill every active user for risk scoring nobody acts on. The password policy and optional MFA stay.
+    cognito: { threatProtection: "off" },
   },
   prod: {
     subdomain: "",
@@ -158,6 +223,11 @@ const PRESETS: Record<StageKind, Preset> = {
     removal: KEEP,
     deployStrategy: "canary",
     monitoring: MONITORING,
+    writes: "signed-in",
+    exposeCreatedBy: false,
+    // Real users: block sign-ins with passwords known from breaches, ask for MFA when a sign-in looks risky. The
+    // Plus plan bills each monthly active user (a few cents for invited people); machines are not MAUs.
+    cognito: { threatProtection: "enforced" },
   },
 };
 
@@ -186,10 +256,40 @@ function domainOf(stage: string, subdomain: string | undefined, env: Env): Stage
   return { zone, web, api: `api.${web}` };
 }
 
+/**
+ * Who signs callers in: DATA_API_JWT_ISSUER's issuer, else the stage's own user pool, whose hosted sign-in sends
+ * the page back to its own origin. Stages without one (local, personal) refuse the variables rather than ignore them.
+ */
+function identityOf(stage: string, cognito: Preset["cognito"], domain: StageConfig["domain"], env: Env): unknown {
+  const external = env.DATA_API_JWT_ISSUER !== undefined || env.DATA_API_JWT_AUDIENCE !== undefined || env.DATA_API_JWT_PAGE_CLIENT_ID !== undefined;
+  if (!cognito) {
+    if (external) throw new Error(`Stage "${stage}": writes are public here and nobody signs in: DATA_API_JWT_* apply to staging and prod`);
+    return undefined;
+  }
+  if (!external) return { kind: "cognito", threatProtection: cognito.threatProtection, pageUrls: domain ? [`https://${domain.web}/`] : [] };
+  if (!env.DATA_API_JWT_ISSUER || !env.DATA_API_JWT_AUDIENCE) {
+    throw new Error(`Stage "${stage}": an external issuer needs both DATA_API_JWT_ISSUER and DATA_API_JWT_AUDIENCE`);
+  }
+  return {
+    kind: "external",
+    issuer: env.DATA_API_JWT_ISSUER,
+    audiences: env.DATA_API_JWT_AUDIENCE.split(",").map((audience) => audience.trim()),
+    pageClientId: env.DATA_API_JWT_PAGE_CLIENT_ID,
+  };
+}
+
+function writesOf(stage: string, writes: Preset["writes"], env: Env): StageConfig["writes"] {
+  if (env.DATA_API_PUBLIC_WRITES === undefined) return writes;
+  if (writes === "public" && !env.DATA_API_PUBLIC_WRITES) {
+    throw new Error(`Stage "${stage}": DATA_API_PUBLIC_WRITES=false needs an identity to sign in with, which only staging and prod have`);
+  }
+  return env.DATA_API_PUBLIC_WRITES ? "public" : "signed-in";
+}
+
 /** The settings of a stage, from its kind's preset and the environment; throws before any stack is built when they are invalid. */
 export function resolveStageConfig(stage: string, env: Record<string, string | undefined>): StageConfig {
   const settings = readEnv(stage, env);
-  const { subdomain, ...preset } = PRESETS[stageKind(stage)];
+  const { subdomain, cognito, ...preset } = PRESETS[stageKind(stage)];
   const domain = domainOf(stage, subdomain, settings);
   const parsed = v.safeParse(StageConfigSchema, {
     ...preset,
@@ -197,10 +297,24 @@ export function resolveStageConfig(stage: string, env: Record<string, string | u
     corsOrigins: domain ? [`https://${domain.web}`] : ANY_ORIGIN,
     alarmEmail: settings.DATA_API_ALARM_EMAIL,
     version: settings.DATA_API_VERSION ?? rootPackage.version,
+    writes: writesOf(stage, preset.writes, settings),
+    identity: identityOf(stage, cognito, domain, settings),
   });
   if (parsed.success) return parsed.output;
   const problems = parsed.issues.map((issue) => `${v.getDotPath(issue) ?? "config"} ${issue.message}`);
   throw new Error(`Stage "${stage}": ${problems.join("; ")}`);
+}
+
+/**
+ * What the person deploying `stage` must not miss, printed by `sst deploy` and `npm run synth`: a stage that signs
+ * writes in by default whose writes an environment variable opened to anyone.
+ */
+export function stageWarnings(stage: string, config: StageConfig): string[] {
+  if (config.writes !== "public" || PRESETS[stageKind(stage)].writes === "public") return [];
+  return [
+    `WRITES ARE PUBLIC ON ${stage.toUpperCase()}: DATA_API_PUBLIC_WRITES=true lets anyone on the internet add and delete ` +
+      `records, without signing in. Unset it (or set it to false) to require a token with the ${WRITE_SCOPE.full} scope again.`,
+  ];
 }
 
 /** Whether `stage` runs on the developer's database (no database of its own): the stages `sst dev` may take over. */

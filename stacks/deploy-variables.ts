@@ -1,10 +1,13 @@
 import { appSettings, resolveStageConfig } from "./config";
 
+/** The stage settings that say who may write, and who signs callers in (README, "Deploying"); all optional. */
+export const ACCESS_VARIABLES = ["DATA_API_PUBLIC_WRITES", "DATA_API_JWT_ISSUER", "DATA_API_JWT_AUDIENCE", "DATA_API_JWT_PAGE_CLIENT_ID"] as const;
+
 /**
  * The stage settings (stacks/config.ts) a deploy job takes from GitHub variables of the same name: the
  * repository's, overridden by those of the job's environment (the prod job runs in `production`).
  */
-export const STAGE_VARIABLES = ["DATA_API_REGION", "DATA_API_DOMAIN", "DATA_API_HOSTED_ZONE", "DATA_API_ALARM_EMAIL"] as const;
+export const STAGE_VARIABLES = ["DATA_API_REGION", "DATA_API_DOMAIN", "DATA_API_HOSTED_ZONE", "DATA_API_ALARM_EMAIL", ...ACCESS_VARIABLES] as const;
 
 /** The variable holding a stage's deploy role: the Account stack's output of the same stage. */
 export const deployRoleVariable = (stage: string) => `${stage.toUpperCase()}_DEPLOY_ROLE_ARN`;

@@ -35,7 +35,11 @@ describe.each(["local", "prod"])("the %s API function, read by the code that run
       version: config.version,
       healthTimeoutMs: 2_000,
       logLevel: config.logLevel,
+      // Who may write, as the stage config says: the app's middleware asks for a token only where it reads "signed-in".
+      writes: stage === "prod" ? "signed-in" : "public",
+      exposeCreatedBy: false,
     });
+    expect(config.writes).toBe(stage === "prod" ? "signed-in" : "public");
   });
 
   it("keeps one database connection, to the proxy with IAM tokens where the stage has one", () => {

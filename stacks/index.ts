@@ -3,15 +3,28 @@ import { Account } from "./Account";
 import { ACCOUNT_STAGE, accountSettings, provideAccountSettings } from "./account/settings";
 import { Alerts } from "./Alerts";
 import { Api } from "./Api";
-import { provideStageConfig, resolveStageConfig } from "./config";
+import { Auth } from "./Auth";
+import { provideStageConfig, resolveStageConfig, stageWarnings } from "./config";
 import { Dashboard } from "./Dashboard";
 import { Database } from "./Database";
 import { Network } from "./Network";
 import { acceptKnownFindings } from "./nag";
 import { Web } from "./Web";
 
-/** The whole app for `app.stage`, configured from `env`; sst.config.ts and the offline synth both build it here. */
-export function addStacks(app: App, env: Record<string, string | undefined>): void {
+/** What a stage's settings make `addStacks` say out loud, one line of text each (`stageWarnings`). */
+export type Warn = (warning: string) => void;
+
+/** A warning as a block nobody scrolls past in a deploy log. */
+export function loudly(warning: string): string {
+  const rule = "!".repeat(100);
+  return `\n${rule}\n!!! ${warning}\n${rule}\n`;
+}
+
+/**
+ * The whole app for `app.stage`, configured from `env`; sst.config.ts and the offline synth both build it here.
+ * `warn` hears what the person deploying must not miss (sst deploy: the console).
+ */
+export function addStacks(app: App, env: Record<string, string | undefined>, warn: Warn = (warning) => console.warn(loudly(warning))): void {
   // The account stage is not an app stage: it holds only what an account needs once (CI's role, the audit trail).
   if (app.stage === ACCOUNT_STAGE) {
     provideAccountSettings(app, accountSettings(env));
@@ -21,6 +34,7 @@ export function addStacks(app: App, env: Record<string, string | undefined>): vo
   }
   const config = resolveStageConfig(app.stage, env);
   provideStageConfig(app, config);
+  for (const warning of stageWarnings(app.stage, config)) warn(warning);
   app.setDefaultFunctionProps({
     runtime: "nodejs22.x",
     architecture: "arm_64",
@@ -32,6 +46,7 @@ export function addStacks(app: App, env: Record<string, string | undefined>): vo
   });
   if (config.monitoring) app.stack(Alerts);
   if (config.database) app.stack(Network).stack(Database);
+  if (config.identity?.kind === "cognito") app.stack(Auth);
   app.stack(Api);
   if (config.monitoring) app.stack(Dashboard);
   app.stack(Web);

@@ -20,3 +20,26 @@ describe.each(STAGES)("cdk-nag AwsSolutions on the %s stage", (stage) => {
     }
   });
 });
+
+describe.each(STAGES)("API Gateway routes without authorization on the %s stage", (stage) => {
+  it("are accepted only for the default route, which serves what is public on purpose", () => {
+    const apig4 = stages[stage]!.suppressed.filter((finding) => finding.rule === "AwsSolutions-APIG4");
+    expect(apig4.map((finding) => finding.path)).toEqual([`${stage}-data-api-Api/Api/Route_default/Resource`]);
+  });
+});
+
+describe.each(["staging", "prod"])("the %s user pool under cdk-nag", (stage) => {
+  const cognito = (rule: string) => stages[stage]!.suppressed.filter((finding) => finding.rule === rule && finding.path.includes("-Auth/Users/"));
+
+  it("meets the password policy rule (COG1) without a suppression", () => {
+    expect([...stages[stage]!.suppressed, ...stages[stage]!.findings].filter((finding) => finding.rule === "AwsSolutions-COG1")).toEqual([]);
+  });
+
+  it("accepts optional MFA (COG2) for a stated reason", () => {
+    expect(cognito("AwsSolutions-COG2")).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^MFA is optional by decision/) })]);
+  });
+
+  it(stage === "prod" ? "enforces threat protection (COG3) without a suppression" : "accepts threat protection off (COG3) for a stated reason", () => {
+    expect(cognito("AwsSolutions-COG3")).toHaveLength(stage === "prod" ? 0 : 1);
+  });
+});

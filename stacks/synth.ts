@@ -51,6 +51,8 @@ export interface SynthesizedStage {
   findings: NagFinding[];
   /** Findings covered by a suppression, with its reason. */
   suppressed: NagFinding[];
+  /** What the stage's settings warn the person deploying about (stacks/config.ts, stageWarnings). */
+  warnings: string[];
 }
 
 /**
@@ -83,7 +85,8 @@ export async function synthesizeStage(stage: string, env: Record<string, string>
       { outdir, context: offlineContext(config.region!) },
     );
     const nag = checkWithNag(app);
-    addStacks(app, env);
+    const warnings: string[] = [];
+    addStacks(app, env, (warning) => warnings.push(warning));
     await app.finish();
     const assembly = app.synth();
     const missing = assembly.manifest.missing ?? [];
@@ -126,6 +129,7 @@ export async function synthesizeStage(stage: string, env: Record<string, string>
       ),
       findings: nag.findings,
       suppressed: nag.suppressed,
+      warnings,
     };
   } finally {
     rmSync(outdir, { recursive: true, force: true });

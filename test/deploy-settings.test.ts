@@ -141,8 +141,23 @@ describe("deploySettings", () => {
   });
 
   it("reads only the stage settings the docs name, whatever else the repository holds", () => {
-    const settings = deploySettings("staging", { ...documentedVariables("staging"), DATABASE_URL: "postgres://x", OTHER: "y" });
+    const access = {
+      DATA_API_PUBLIC_WRITES: "false",
+      DATA_API_JWT_ISSUER: "https://acme.eu.auth0.com/",
+      DATA_API_JWT_AUDIENCE: "https://api.staging.data.example.org",
+      DATA_API_JWT_PAGE_CLIENT_ID: "page",
+    };
+    const settings = deploySettings("staging", { ...documentedVariables("staging"), ...access, DATABASE_URL: "postgres://x", OTHER: "y" });
     expect(Object.keys(settings.env).sort()).toEqual([...STAGE_VARIABLES].sort());
+    expect(resolveStageConfig("staging", settings.env).identity).toMatchObject({ kind: "external", issuer: access.DATA_API_JWT_ISSUER });
+  });
+
+  it("opens a stage's writes only when its variables say so, and refuses a malformed answer before any AWS call", () => {
+    expect(resolveStageConfig("prod", deploySettings("prod", documentedVariables("prod")).env).writes).toBe("signed-in");
+    const open = deploySettings("prod", { ...documentedVariables("prod"), DATA_API_PUBLIC_WRITES: "true" });
+    expect(resolveStageConfig("prod", open.env).writes).toBe("public");
+    expect(() => deploySettings("prod", { ...documentedVariables("prod"), DATA_API_PUBLIC_WRITES: "yes please" })).toThrow(/DATA_API_PUBLIC_WRITES must be true or false/);
+    expect(() => deploySettings("prod", { ...documentedVariables("prod"), DATA_API_JWT_ISSUER: "https://acme.eu.auth0.com/" })).toThrow(/DATA_API_JWT_AUDIENCE/);
   });
 
   it("has every variable it reads documented in CONTRIBUTING.md", () => {

@@ -246,6 +246,14 @@ describe("deploy.yml", () => {
     expect(deployAction.inputs?.stage?.required).toBe(true);
   });
 
+  it("smoke-tests writes with the deploy role's own credentials, and hands the smoke test no secret or token", () => {
+    const steps = runSteps(staging);
+    const smoke = steps.find((s) => s.run?.includes("scripts/smoke.ts"))!;
+    // The machine client's secret comes from Cognito through the role (stacks/account/deploy-role.ts), at run time.
+    expect(Object.keys(smoke.effectiveEnv).sort()).toEqual(["SMOKE_URL", "STAGE"]);
+    expect(JSON.stringify(smoke)).not.toMatch(/secret|token/i);
+  });
+
   it("restores no npm cache in jobs that hold AWS credentials", () => {
     const setup = runSteps(staging).find((s) => s.uses === "./.github/actions/setup")!;
     expect(setup.with).toEqual({ "npm-cache": "false" });

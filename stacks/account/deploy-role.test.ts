@@ -3,7 +3,7 @@ import { runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copi
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthesizeOnce, synthesizeStage, SYNTH_ENV, type SynthesizedStack } from "../synth";
 import { ACCOUNT_STAGE, DEPLOYED_STAGES, deploySubject, type DeployedStage } from "./settings";
-import { resolveValue, sstDeployCalls, type DeployCall, type DeployEnvironment } from "./sst-deploy-calls";
+import { resolveValue, smokeTestCalls, sstDeployCalls, type DeployCall, type DeployEnvironment } from "./sst-deploy-calls";
 
 const REPOSITORY = "acme/data-api";
 const ACCOUNT = "123456789012";
@@ -118,6 +118,7 @@ const names = (stage: string, call: DeployCall) => call.resource.includes(`${sta
 describe("the deploy roles, evaluated by an IAM policy simulator against what sst deploy asks of them", () => {
   let roles: Record<DeployedStage, DeployRole>;
   const calls: Partial<Record<DeployedStage, DeployCall[]>> = {};
+  const smokeCalls: Partial<Record<DeployedStage, DeployCall[]>> = {};
   const stacks: Partial<Record<DeployedStage, SynthesizedStack[]>> = {};
 
   beforeAll(async () => {
@@ -125,6 +126,7 @@ describe("the deploy roles, evaluated by an IAM policy simulator against what ss
     for (const stage of DEPLOYED_STAGES) {
       stacks[stage] = (await synthesizeOnce(stage)).stacks;
       calls[stage] = sstDeployCalls(environment(stage), stacks[stage]!);
+      smokeCalls[stage] = smokeTestCalls(environment(stage), stacks[stage]!);
     }
   });
 
@@ -161,6 +163,25 @@ describe("the deploy roles, evaluated by an IAM policy simulator against what ss
         if ((await decide(roles[stage], call)) !== "Allowed") denied.push(`${call.action} ${call.resource} (${call.source})`);
       }
       expect(denied).toEqual([]);
+    });
+
+    it("may read the machine client of its own stage's user pool, which the smoke test writes with", async () => {
+      const [describe, ...more] = smokeCalls[stage]!;
+      expect(more).toEqual([]);
+      // The tags CloudFormation puts on the pool: what IAM holds the grant to.
+      expect(describe!.context).toEqual({ "aws:ResourceTag/sst:app": "data-api", "aws:ResourceTag/sst:stage": stage });
+      expect(await decide(roles[stage], describe!)).toBe("Allowed");
+    });
+
+    it(`may not read ${other}'s machine client, nor a pool without the stage's tags, nor change any pool`, async () => {
+      const [own] = smokeCalls[stage]!;
+      const [theirs] = smokeCalls[other]!;
+      expect(await decide(roles[stage], theirs!)).toBe("ImplicitlyDenied");
+      expect(await decide(roles[stage], { ...own!, context: { "aws:ResourceTag/sst:stage": stage } })).toBe("ImplicitlyDenied");
+      expect(await decide(roles[stage], { ...own!, context: {} })).toBe("ImplicitlyDenied");
+      for (const action of ["ListUserPoolClients", "UpdateUserPoolClient", "AdminCreateUser", "AdminInitiateAuth", "TagResource", "DescribeUserPool"]) {
+        expect(await decide(roles[stage], { ...own!, action: `cognito-idp:${action}` }), action).toBe("ImplicitlyDenied");
+      }
     });
 
     it(`is denied every call of ${other}'s deploy that touches ${other}'s stacks or metadata`, async () => {

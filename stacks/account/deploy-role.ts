@@ -3,7 +3,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import { SecretRotationApplication } from "aws-cdk-lib/aws-secretsmanager";
 import { NagSuppressions } from "cdk-nag";
 import { Construct } from "constructs";
-import { CDK_QUALIFIER, SERVERLESS_TRANSFORM } from "./sst-deploy-calls";
+import { CDK_QUALIFIER, SERVERLESS_TRANSFORM, STAGE_TAGS } from "./sst-deploy-calls";
 
 export const GITHUB_ISSUER = "token.actions.githubusercontent.com";
 export const STS_AUDIENCE = "sts.amazonaws.com";
@@ -46,12 +46,14 @@ export class GitHubDeployRole extends Construct {
         reason:
           "Each wildcard stands for a name part the role cannot know: CloudFormation's stack ids, the stage's stack " +
           "names (<stage>-<app>-*), the content hashes of the templates in the CDK assets bucket, the generated " +
-          "suffix of SST's bootstrap bucket; cloudformation:ListImports has no resource-level permissions.",
+          "suffix of SST's bootstrap bucket, the generated id of the stage's user pool (held to its stage tags); " +
+          "cloudformation:ListImports has no resource-level permissions.",
         appliesTo: [
           { regex: `/^Resource::arn:<AWS::Partition>:cloudformation:[^:]+:[^:]+:stack\\/${props.stage}-${props.appName}-\\*\\/\\*$/` },
           { regex: "/^Resource::arn:<AWS::Partition>:cloudformation:[^:]+:[^:]+:stack\\/(CDKToolkit|SSTBootstrap)\\/\\*$/" },
           { regex: "/^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-[^/]+\\/\\*\\.json$/" },
           { regex: `/^Resource::arn:<AWS::Partition>:s3:::sstbootstrap-\\*\\/appMetadata\\/app\\.${props.appName}\\/stage\\.${props.stage}\\.json$/` },
+          { regex: "/^Resource::arn:<AWS::Partition>:cognito-idp:[^:]+:[^:]+:userpool\\/\\*$/" },
           "Resource::*",
         ],
       },
@@ -135,6 +137,17 @@ function sstDeployPolicy(scope: Construct, props: GitHubDeployRoleProps): iam.Po
         sid: "ReadRotationApplication",
         actions: ["serverlessrepo:CreateCloudFormationTemplate", "serverlessrepo:GetCloudFormationTemplate"],
         resources: [rotation.findInMap(partition, "arn")],
+      }),
+      // After the deploy, the smoke test reads the machine client's secret of the stage's own user pool, to write
+      // with a token of it (scripts/smoke.ts); no secret is stored in GitHub. The pool's id is generated, so the
+      // statement names any pool of the account and region and holds it to the tags SST puts on the stage's resources.
+      new iam.PolicyStatement({
+        sid: "SmokeTestReadsMachineClient",
+        actions: ["cognito-idp:DescribeUserPoolClient"],
+        resources: [`arn:${partition}:cognito-idp:${region}:${account}:userpool/*`],
+        conditions: {
+          StringEquals: { [`aws:ResourceTag/${STAGE_TAGS.app}`]: props.appName, [`aws:ResourceTag/${STAGE_TAGS.stage}`]: props.stage },
+        },
       }),
       new iam.PolicyStatement({
         sid: "SstAppMetadata",

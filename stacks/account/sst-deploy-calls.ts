@@ -169,3 +169,27 @@ function perStack(env: DeployEnvironment, stack: StackToDeploy): DeployCall[] {
 export function sstDeployCalls(env: DeployEnvironment, stacks: StackToDeploy[]): DeployCall[] {
   return [...perDeploy(env, stacks), ...stacks.flatMap((stack) => perStack(env, stack))];
 }
+
+/** The tags SST gives every resource of a stage (node_modules/sst/constructs/App.js:261-262), which IAM can match. */
+export const STAGE_TAGS = { app: "sst:app", stage: "sst:stage" } as const;
+
+/** The id Cognito would give a user pool: generated, so any will do. */
+export const EXAMPLE_USER_POOL_ID = "eu-west-1_Example1";
+
+/**
+ * What the smoke test after the deploy (scripts/smoke.ts, the deploy job's next step) asks with the same
+ * credentials: the machine client's secret of each user pool the stage deploys, checked by IAM against the tags
+ * CloudFormation gives the pool (its template's UserPoolTags).
+ */
+export function smokeTestCalls(env: DeployEnvironment, stacks: StackToDeploy[]): DeployCall[] {
+  return stacks.flatMap((stack) =>
+    Object.values<{ Type: string; Properties: { UserPoolTags?: Record<string, string> } }>(stack.template.Resources)
+      .filter((resource) => resource.Type === "AWS::Cognito::UserPool")
+      .map((pool) => ({
+        action: "cognito-idp:DescribeUserPoolClient",
+        resource: `arn:${env.partition}:cognito-idp:${env.region}:${env.account}:userpool/${EXAMPLE_USER_POOL_ID.replace(/^[^_]+/, env.region)}`,
+        context: Object.fromEntries(Object.entries(pool.Properties.UserPoolTags ?? {}).map(([key, value]) => [`aws:ResourceTag/${key}`, value])),
+        source: "scripts/smoke.ts machineClientSecret (DescribeUserPoolClient), after sst deploy in .github/actions/sst-deploy",
+      })),
+  );
+}

@@ -32,12 +32,16 @@ describe.each(["staging", "prod"])("the %s release", (stage) => {
     });
   });
 
-  it("routes the API to the live alias, and lets API Gateway invoke only the alias", () => {
+  it("routes the API (every route: $default and the signed-in writes) to the live alias, and lets API Gateway invoke only the alias", () => {
     const [aliasId] = only(stage, "AWS::Lambda::Alias");
-    const [, integration] = only(stage, "AWS::ApiGatewayV2::Integration");
-    expect(integration.Properties).toMatchObject({ IntegrationType: "AWS_PROXY", IntegrationUri: { Ref: aliasId } });
-    const [, permission] = only(stage, "AWS::Lambda::Permission", { Properties: { Principal: "apigateway.amazonaws.com" } });
-    expect(permission.Properties.FunctionName).toEqual({ Ref: aliasId });
+    const integrations = Object.values(api(stage).findResources("AWS::ApiGatewayV2::Integration")) as Resource[];
+    expect(integrations).toHaveLength(3);
+    for (const integration of integrations) {
+      expect(integration.Properties).toMatchObject({ IntegrationType: "AWS_PROXY", IntegrationUri: { Ref: aliasId } });
+    }
+    const permissions = Object.values(api(stage).findResources("AWS::Lambda::Permission", { Properties: { Principal: "apigateway.amazonaws.com" } })) as Resource[];
+    expect(permissions).toHaveLength(3);
+    for (const permission of permissions) expect(permission.Properties.FunctionName).toEqual({ Ref: aliasId });
   });
 
   it("has CodeDeploy move the alias, and CloudFormation wait for it", () => {

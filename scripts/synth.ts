@@ -17,7 +17,7 @@ import type { NagFinding } from "../stacks/nag";
 process.env.NODE_ENV = "test";
 process.env.SST_TELEMETRY_DISABLED = "1";
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = "1";
-const { STAGES, SYNTH_ENV, synthesizeStage } = await import("../stacks/synth");
+const { ACCOUNT_SYNTH_ENV, STAGES, SYNTH_ENV, synthesizeStage } = await import("../stacks/synth");
 const { ACCOUNT_STAGE } = await import("../stacks/account/settings");
 const { loudly } = await import("../stacks/index");
 const { ACCESS_VARIABLES } = await import("../stacks/deploy-variables");
@@ -25,8 +25,6 @@ const STAGE_ENV = {
   ...SYNTH_ENV,
   ...Object.fromEntries(ACCESS_VARIABLES.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : []))),
 };
-// The account stage trusts one repository: GitHub Actions names it; elsewhere a documentation example stands in.
-const ACCOUNT_ENV = { ...SYNTH_ENV, GITHUB_REPOSITORY: process.env.GITHUB_REPOSITORY || "acme/data-api" };
 const ALL = [...STAGES, ACCOUNT_STAGE] as string[];
 const { values } = parseArgs({ options: { stage: { type: "string", multiple: true }, out: { type: "string", default: ".sst/synth" } } });
 const stages = values.stage ?? ALL;
@@ -41,7 +39,7 @@ const line = (finding: NagFinding) => `${finding.rule} ${finding.path}\n      ${
 let failed = false;
 for (const stage of stages) {
   try {
-    const result = await synthesizeStage(stage, stage === ACCOUNT_STAGE ? ACCOUNT_ENV : STAGE_ENV);
+    const result = await synthesizeStage(stage, stage === ACCOUNT_STAGE ? ACCOUNT_SYNTH_ENV : STAGE_ENV);
     const dir = join(values.out, stage);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });

@@ -20,6 +20,8 @@ export const SYNTH_ENV: Record<string, string> = {
   DATA_API_DOMAIN: DOMAIN,
   DATA_API_ALARM_EMAIL: `alarms@${DOMAIN}`,
 };
+/** The account stage trusts one repository: GitHub Actions names it; elsewhere a documentation example stands in. */
+export const ACCOUNT_SYNTH_ENV: Record<string, string> = { ...SYNTH_ENV, GITHUB_REPOSITORY: process.env.GITHUB_REPOSITORY || "acme/data-api" };
 
 export interface SynthesizedStack {
   /** The SST stack id, e.g. "Database". */

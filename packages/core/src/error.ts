@@ -2,7 +2,7 @@
  * Errors a caller can act on. Anything else that escapes core is a bug and is reported as such.
  */
 export abstract class DomainError extends Error {
-  abstract readonly kind: "validation" | "not_found" | "conflict" | "unavailable";
+  abstract readonly kind: "validation" | "not_found" | "conflict" | "unprocessable" | "unavailable";
 
   constructor(message?: string, options?: ErrorOptions) {
     super(message, options);
@@ -29,6 +29,11 @@ export class NotFoundError extends DomainError {
 
 export class ConflictError extends DomainError {
   readonly kind = "conflict";
+}
+
+/** Well-formed, but contradicting what the API already holds (an Idempotency-Key sent before with another body). */
+export class UnprocessableError extends DomainError {
+  readonly kind = "unprocessable";
 }
 
 export class DatabaseUnavailableError extends DomainError {

@@ -7,6 +7,7 @@ const STATUS_BY_KIND = {
   validation: 400,
   not_found: 404,
   conflict: 409,
+  unprocessable: 422,
   unavailable: 503,
 } as const satisfies Record<DomainError["kind"], ContentfulStatusCode>;
 

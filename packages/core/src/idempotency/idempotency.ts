@@ -1,0 +1,113 @@
+import { and, eq, sql } from "drizzle-orm";
+import { rowsOf, type Database } from "../db/database";
+import { sqlState } from "../db/failure";
+import { guard } from "../db/unavailable";
+import { ConflictError, UnprocessableError } from "../error";
+import { fingerprint } from "./fingerprint";
+import { idempotencyKeyTable as keys } from "./idempotency.sql";
+
+export { KEY_MAX_LENGTH } from "./idempotency.sql";
+export { fingerprint } from "./fingerprint";
+
+/** How long a key holds its answer (the IETF draft leaves it to the server; 24 hours, as common APIs keep them). */
+export const KEY_LIFETIME_HOURS = 24;
+
+/** How many expired keys one keyed write deletes, at most: each write adds one, so the table cannot outgrow the day's writes. */
+const SWEEP_BATCH = 100;
+
+export const MESSAGES = {
+  otherBody: "Idempotency-Key was already used with a different body",
+  inProgress: "A request with this Idempotency-Key is still in progress",
+} as const;
+
+/** A write the caller sent with an Idempotency-Key. */
+export interface KeyedRequest {
+  /** The caller's subject; none when nobody signed in (their keys share one scope, as their writes are public). */
+  caller?: string;
+  key: string;
+  /** The request's parsed JSON body. */
+  body: unknown;
+}
+
+/** What a write answered: kept with its key and given again, as it was, to every retry. */
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+export interface Outcome extends Answer {
+  /** Whether this is the kept answer of an earlier request with the key, and nothing was written now. */
+  replayed: boolean;
+}
+
+// lock_not_available: the role's lock_timeout (drizzle/0002_app_role_timeouts.sql) ended the wait for the row
+// another transaction inserted with the same key.
+const LOCK_NOT_AVAILABLE = "55P03";
+
+const expired = sql`${keys.createdAt} < now() - make_interval(hours => ${KEY_LIFETIME_HOURS})`;
+
+/**
+ * Deletes this key if it has expired, so that it can be used afresh, and up to SWEEP_BATCH other expired keys,
+ * skipping those another transaction is deleting: no write waits on another's sweep.
+ */
+async function sweep(tx: Database, caller: string, key: string): Promise<void> {
+  await tx.execute(sql`delete from ${keys} where ${expired} and (
+    (${keys.caller} = ${caller} and ${keys.key} = ${key})
+    or (${keys.caller}, ${keys.key}) in (
+      select ${keys.caller}, ${keys.key} from ${keys} where ${expired} limit ${SWEEP_BATCH} for update skip locked
+    ))`);
+}
+
+/**
+ * Inserts the key's row, or finds it there: true when this request owns the key now. A row another transaction is
+ * still writing makes the insert wait for it (its commit: found; its rollback: inserted), up to the lock timeout.
+ */
+async function claim(tx: Database, caller: string, key: string, requestHash: string): Promise<boolean> {
+  try {
+    const inserted = await tx.insert(keys).values({ caller, key, requestHash }).onConflictDoNothing().returning({ key: keys.key });
+    return inserted.length === 1;
+  } catch (error) {
+    // Without the lock error as its cause: guard() would read that as an unavailable database.
+    if (sqlState(error) === LOCK_NOT_AVAILABLE) throw new ConflictError(MESSAGES.inProgress);
+    throw error;
+  }
+}
+
+/** The answer kept for the key, for a request with the same body. */
+async function kept(tx: Database, caller: string, key: string, requestHash: string): Promise<Outcome> {
+  const [row] = await rowsOf<{ request_hash: string; status: number | null; body: string | null }>(
+    tx,
+    sql`select ${keys.requestHash}, ${keys.status}, ${keys.body} from ${keys} where ${keys.caller} = ${caller} and ${keys.key} = ${key}`,
+  );
+  // Gone between the insert that met it and this read: another write's sweep took it as it expired.
+  if (!row) throw new ConflictError(MESSAGES.inProgress);
+  if (row.request_hash !== requestHash) throw new UnprocessableError(MESSAGES.otherBody);
+  if (row.status === null || row.body === null) throw new Error("An idempotency key was committed without its answer");
+  return { status: row.status, body: JSON.parse(row.body), replayed: true };
+}
+
+/**
+ * Runs `write` once per key: the first request with it runs `write` in a transaction that also keeps its answer
+ * with the key, and commits both or neither; a later one (the same caller, key and body, within
+ * KEY_LIFETIME_HOURS) gets that answer, waiting for the first to finish if it is still running. The same key with
+ * another body is an UnprocessableError; a first request still running after the lock timeout, a ConflictError. A
+ * `write` that throws keeps nothing: its retry runs it again.
+ */
+export async function once(db: Database, request: KeyedRequest, write: (tx: Database) => Promise<Answer>): Promise<Outcome> {
+  const caller = request.caller ?? "";
+  const { key } = request;
+  const requestHash = fingerprint(request.body);
+  return guard(() =>
+    db.transaction(async (transaction) => {
+      const tx = transaction as unknown as Database;
+      await sweep(tx, caller, key);
+      if (!(await claim(tx, caller, key, requestHash))) return kept(tx, caller, key, requestHash);
+      const answer = await write(tx);
+      await tx
+        .update(keys)
+        .set({ status: answer.status, body: JSON.stringify(answer.body) })
+        .where(and(eq(keys.caller, caller), eq(keys.key, key)));
+      return { ...answer, replayed: false };
+    }),
+  );
+}

@@ -180,6 +180,8 @@ describe("a database that stops answering (every process of it frozen) under loa
           Promise.all([
             ...Array.from({ length: 30 }, () => answer(app.app, "/data")),
             ...Array.from({ length: 10 }, (_, i) => answer(app.app, "/data", postJson({ name: `frozen ${i}` }))),
+            // A keyed write is a transaction: bounded as a whole, its wait for a connection included.
+            ...Array.from({ length: 5 }, (_, i) => answer(app.app, "/data", postJson({ name: `keyed ${i}` }, { "idempotency-key": `"k${i}"` }))),
           ]),
         ),
         timed(() => answer(app.app, "/health")),
@@ -190,7 +192,7 @@ describe("a database that stops answering (every process of it frozen) under loa
     expect(new Set(during.result.map((reply) => JSON.stringify(reply)))).toEqual(
       new Set([JSON.stringify({ status: 503, body: { message: "Database unavailable" } })]),
     );
-    // Forty requests on three connections: each had its own deadline, not a place in a queue.
+    // Forty-five requests on three connections: each had its own deadline, not a place in a queue.
     expect(during.ms).toBeLessThan(QUERY_TIMEOUT_MS + 1_000);
     expect(health.result).toMatchObject({ status: 503, body: { checks: { database: "unreachable" } } });
     expect(health.ms).toBeLessThan(HEALTH_TIMEOUT_MS + 500);

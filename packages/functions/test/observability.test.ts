@@ -214,6 +214,24 @@ describe("business metrics", () => {
     },
   );
 
+  it("counts a keyed write once: its replay, which writes nothing, counts nothing", async () => {
+    const call = lambdaFunction(database.db);
+    await call({ method: "GET", path: "/health" });
+    const keyed: EventInput = {
+      method: "POST",
+      path: "/data",
+      headers: { "content-type": "application/json", "idempotency-key": '"retry-me"' },
+      body: JSON.stringify({ name: "once" }),
+    };
+
+    const first = await call(keyed);
+    const replay = await call(keyed);
+
+    expect(replay.body).toEqual(first.body);
+    expect(metricValues(first.metrics)).toEqual({ DataCreated: 1 });
+    expect(replay.metrics).toEqual([]);
+  });
+
   it("counts the cold start and the outcome of the first invocation in the same document", async () => {
     const call = lambdaFunction(database.db);
 

@@ -1,9 +1,12 @@
 import type { WriteAccess } from "@data-api/core/access";
 import { Data } from "@data-api/core/data";
 import type { Database } from "@data-api/core/db";
+import { Idempotency, type Answer } from "@data-api/core/idempotency";
 import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { writeAccess, type Identify } from "../access/caller";
 import type { AppEnv } from "../app-env";
+import { idempotencyKey } from "../http/idempotency-key";
 import { jsonBody, limitBody } from "../http/json-body";
 import { countAs } from "../observability/business-metrics";
 
@@ -34,8 +37,19 @@ export const dataRoutes = ({ db, writes, identify, exposeCreatedBy }: DataRoutes
       return c.json(page.items);
     })
     .post("/", mayWrite, limitBody, countAs("DataCreated"), async (c) => {
-      const created = await Data.create(db, Data.parse(Data.CreateBody, await jsonBody(c)), c.var.caller?.subject);
-      return c.json({ message: "Data inserted successfully", ...created });
+      const key = idempotencyKey(c);
+      const body = await jsonBody(c);
+      const input = Data.parse(Data.CreateBody, body);
+      const caller = c.var.caller?.subject;
+      const create = async (to: Database): Promise<Answer> => ({
+        status: 200,
+        body: { message: "Data inserted successfully", ...(await Data.create(to, input, caller)) },
+      });
+      // Without a key, exactly the Flask app's insert; with one, the insert and its answer are kept together.
+      const answer = key === undefined ? { ...(await create(db)), replayed: false } : await Idempotency.once(db, { caller, key, body }, create);
+      // A replay wrote nothing: it counts as no new record.
+      if (answer.replayed) c.set("businessEvent", undefined);
+      return c.json(answer.body, answer.status as ContentfulStatusCode);
     })
     .delete("/:id", mayWrite, countAs("DataDeleted"), async (c) => {
       c.set("removed", await Data.remove(db, Data.parse(Data.IdParam, c.req.param("id"), "id")));

@@ -117,6 +117,12 @@ describe.each(Object.entries(EXPECTED))("the %s API", (stage, expected) => {
     api(stage).hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: "$default", AuthorizationType: "NONE" });
   });
 
+  it("lets the page send an Idempotency-Key with a write", () => {
+    api(stage).hasResourceProperties("AWS::ApiGatewayV2::Api", {
+      CorsConfiguration: Match.objectLike({ AllowHeaders: Match.arrayWith(["idempotency-key"]) }),
+    });
+  });
+
   it("lets the page send a bearer token and read why a write was refused", () => {
     api(stage).hasResourceProperties("AWS::ApiGatewayV2::Api", {
       CorsConfiguration: Match.objectLike({

@@ -87,7 +87,8 @@ export function Api({ stack, app }: StackContext) {
     cors: {
       allowOrigins: config.corsOrigins,
       allowMethods: ["GET", "POST", "DELETE"],
-      allowHeaders: ["content-type", "x-correlation-id", "authorization"],
+      // Idempotency-Key: the page sends one with each add, so that a retry cannot add the record twice.
+      allowHeaders: ["content-type", "x-correlation-id", "authorization", "idempotency-key"],
       // Link leads the page to the next page of records; the ids tie a response to its log lines; WWW-Authenticate
       // says why a write was refused.
       exposeHeaders: ["link", "x-request-id", "x-correlation-id", "www-authenticate"],

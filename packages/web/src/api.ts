@@ -87,8 +87,18 @@ export interface ApiOptions {
   auth?: TokenProvider;
 }
 
+/**
+ * A fresh Idempotency-Key: 128 random bits in hex. getRandomValues rather than randomUUID, which a page served over
+ * plain HTTP from another machine (`npm start` with HOST=0.0.0.0) does not have.
+ */
+const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+
 /** A typed client of the data API at `baseUrl` ("" for the page's own origin). */
 export function createApi(baseUrl: string, { timeoutMs = REQUEST_TIMEOUT_MS, auth }: ApiOptions = {}) {
+  // One key per name until it is added: a retry of an add whose answer never came (a timeout, a lost connection,
+  // a 503) gets that add's answer, not "Data already exists" for the person's own record.
+  const addKeys = new Map<string, string>();
+
   async function call(path: string, init: RequestInit = {}, token?: string): Promise<Response> {
     try {
       return await fetch(`${baseUrl}${path}`, {
@@ -130,12 +140,16 @@ export function createApi(baseUrl: string, { timeoutMs = REQUEST_TIMEOUT_MS, aut
     },
 
     async add(name: string): Promise<Info> {
+      const key = addKeys.get(name) ?? newKey();
+      addKeys.set(name, key);
       const response = await write("/data", {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        // The field is an RFC 8941 String: quoted (hex needs no escapes).
+        headers: { "content-type": "application/json", "idempotency-key": `"${key}"` },
         body: JSON.stringify({ name }),
       });
       const body = expect(await succeeded(response), isInfo, response);
+      addKeys.delete(name);
       return { id: body.id, name: body.name };
     },
 

@@ -36,10 +36,12 @@ async function startApi(env: Record<string, string>): Promise<string> {
 const proxyAnswering = (status: number, contentType: string, body: string) =>
   listen(createServer((_request, response) => response.writeHead(status, { "content-type": contentType }).end(body)));
 
+let apiUrl: string;
 let api: ReturnType<typeof createApi>;
 
 beforeAll(async () => {
-  api = createApi(await startApi({}));
+  apiUrl = await startApi({});
+  api = createApi(apiUrl);
 });
 
 afterAll(async () => {
@@ -84,6 +86,54 @@ describe("the API client against the real API", () => {
 
   it("reads the health report", async () => {
     expect(await api.health()).toEqual({ status: "ok", checks: { database: "ok" }, version: "1.2.3", stage: "test" });
+  });
+});
+
+/**
+ * The real API behind a line that, while `lose` is set, passes each write on and then cuts the connection before
+ * its answer gets back: the write happened, the page never heard. Records the Idempotency-Key of each write.
+ */
+async function losingAnswers() {
+  const line = { lose: true, keys: [] as (string | undefined)[] };
+  const url = await listen(
+    createServer(async (request, response) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      const key = request.headers["idempotency-key"] as string | undefined;
+      if (request.method === "POST") line.keys.push(key);
+      const answer = await fetch(`${apiUrl}${request.url}`, {
+        method: request.method,
+        headers: { "content-type": request.headers["content-type"] ?? "", ...(key && { "idempotency-key": key }) },
+        body: request.method === "POST" ? Buffer.concat(chunks) : undefined,
+      });
+      if (line.lose && request.method === "POST") return response.destroy();
+      response.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "" }).end(await answer.text());
+    }),
+  );
+  return { url, line };
+}
+
+describe("the API client's adds, retried", () => {
+  it("retries an add whose answer was lost with its key: the person gets their record, stored once, not 'Data already exists'", async () => {
+    const { url, line } = await losingAnswers();
+    const client = createApi(url);
+    await expect(client.add("Hedy")).rejects.toBeInstanceOf(ApiUnreachableError);
+    line.lose = false;
+    const added = await client.add("Hedy");
+    expect(added.name).toBe("Hedy");
+    expect((await api.list(undefined, 1000)).items.filter((item) => item.name === "Hedy")).toEqual([added]);
+    expect(line.keys[0]).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(line.keys).toEqual([line.keys[0], line.keys[0]]);
+  });
+
+  it("sends a fresh key for every other add, and for the same name once it was added", async () => {
+    const { url, line } = await losingAnswers();
+    line.lose = false;
+    const client = createApi(url);
+    await client.add("Lise");
+    await client.add("Emmy");
+    await expect(client.add("Lise")).rejects.toMatchObject({ status: 409, message: "Data already exists" });
+    expect(new Set(line.keys).size).toBe(3);
   });
 });
 

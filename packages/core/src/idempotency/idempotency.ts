@@ -47,15 +47,15 @@ const LOCK_NOT_AVAILABLE = "55P03";
 const expired = sql`${keys.createdAt} < now() - make_interval(hours => ${KEY_LIFETIME_HOURS})`;
 
 /**
- * Deletes this key if it has expired, so that it can be used afresh, and up to SWEEP_BATCH other expired keys,
- * skipping those another transaction is deleting: no write waits on another's sweep.
+ * Deletes this key if it has expired, so that it is used afresh; then up to SWEEP_BATCH other expired keys,
+ * skipping those another transaction holds. Two statements, in this order, so that no two sweeps wait on each
+ * other: the one wait (for this key's row) comes before this transaction holds any row of its own.
  */
 async function sweep(tx: Database, caller: string, key: string): Promise<void> {
-  await tx.execute(sql`delete from ${keys} where ${expired} and (
-    (${keys.caller} = ${caller} and ${keys.key} = ${key})
-    or (${keys.caller}, ${keys.key}) in (
-      select ${keys.caller}, ${keys.key} from ${keys} where ${expired} limit ${SWEEP_BATCH} for update skip locked
-    ))`);
+  await tx.execute(sql`delete from ${keys} where ${keys.caller} = ${caller} and ${keys.key} = ${key} and ${expired}`);
+  await tx.execute(sql`delete from ${keys} where (${keys.caller}, ${keys.key}) in (
+    select ${keys.caller}, ${keys.key} from ${keys} where ${expired} limit ${SWEEP_BATCH} for update skip locked
+  )`);
 }
 
 /**

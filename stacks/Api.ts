@@ -4,29 +4,13 @@ import { DATABASE_URL_SECRET, databaseEnv } from "@data-api/core/db";
 import { Config, Api as HttpApi, Function, use, type StackContext } from "sst/constructs";
 import { appEnv } from "../packages/functions/src/settings";
 import { Alerts } from "./Alerts";
+import { ACCESS_LOG_FORMAT } from "./api/access-log";
 import { liveAlias, releaseThroughCodeDeploy } from "./api/release";
 import { Auth, externalIdentity, type StageIdentity } from "./Auth";
 import { useStageConfig, type StageConfig } from "./config";
 import { Database } from "./Database";
 import { apiAlarms } from "./monitoring/alarms";
 import { KEEP } from "./removal";
-
-/** One JSON object per request: enough to find a request in the function's logs and to see where time went. */
-const ACCESS_LOG_FORMAT = JSON.stringify({
-  requestId: "$context.requestId",
-  requestTime: "$context.requestTime",
-  ip: "$context.identity.sourceIp",
-  method: "$context.httpMethod",
-  path: "$context.path",
-  routeKey: "$context.routeKey",
-  status: "$context.status",
-  responseLength: "$context.responseLength",
-  latencyMs: "$context.responseLatency",
-  integrationLatencyMs: "$context.integrationLatency",
-  integrationStatus: "$context.integrationStatus",
-  integrationError: "$context.integrationErrorMessage",
-  error: "$context.error.message",
-});
 
 /**
  * The routes that change records: where writes are signed-in, API Gateway's JWT authorizer turns away a request
@@ -52,6 +36,7 @@ export function Api({ stack, app }: StackContext) {
   const identity = stageIdentity(config.identity);
   const signedIn = config.writes === "signed-in" && identity;
 
+  const functionLogs = new logs.LogGroup(stack, "ApiFunctionLogs", { retention: config.logRetention, removalPolicy: config.removal });
   const fn = new Function(stack, "ApiFunction", {
     handler: "packages/functions/src/api.handler",
     memorySize: config.api.memoryMiB,
@@ -62,7 +47,7 @@ export function Api({ stack, app }: StackContext) {
       // One connection per execution environment: Lambda runs one request at a time, the proxy does the pooling.
       ...databaseEnv({ proxy: database?.connection, poolMax: 1 }),
     },
-    logGroup: new logs.LogGroup(stack, "ApiFunctionLogs", { retention: config.logRetention, removalPolicy: config.removal }),
+    logGroup: functionLogs,
     // A version the live alias leaves stays, so that the alias can be moved back to it by hand (docs/runbook.md).
     currentVersionOptions: { removalPolicy: KEEP },
     ...database?.clientPlacement,
@@ -117,5 +102,12 @@ export function Api({ stack, app }: StackContext) {
       CodeDeployDeploymentGroup: deployments.deploymentGroupName,
     }),
   });
-  return { api, fn, url: api.customDomainUrl ?? api.url, alarms, identity: signedIn ? identity : undefined };
+  return {
+    api,
+    fn,
+    url: api.customDomainUrl ?? api.url,
+    alarms,
+    identity: signedIn ? identity : undefined,
+    logGroups: { function: functionLogs, access: accessLogs },
+  };
 }

@@ -8,6 +8,9 @@ interface Widget {
   type: string;
   width: number;
   properties: {
+    view?: string;
+    start?: string;
+    setPeriodToTimeRange?: boolean;
     title?: string;
     markdown?: string;
     metrics?: unknown[][];
@@ -45,8 +48,11 @@ function widgets(stage: string): Widget[] {
   return body.widgets;
 }
 
+/** A widget of metric math: its first entry is the expression, the others the metrics it reads, hidden. */
+const isMath = (widget: Widget) => typeof widget.properties.metrics?.[0]?.[0] === "object";
+
 function graphs(stage: string): Map<string, PlottedMetric[]> {
-  const metricWidgets = widgets(stage).filter((widget) => widget.type === "metric");
+  const metricWidgets = widgets(stage).filter((widget) => widget.type === "metric" && !isMath(widget));
   return new Map(
     metricWidgets.map((widget) => [
       widget.properties.title!,
@@ -63,6 +69,11 @@ function graphs(stage: string): Map<string, PlottedMetric[]> {
 }
 
 const EXPECTED_GRAPHS: Record<string, [namespace: string, metric: string, stat: string][]> = {
+  "Probe: runs passed (%)": [["CloudWatchSynthetics", "SuccessPercent", "Average"]],
+  "Probe: run duration (ms)": [
+    ["CloudWatchSynthetics", "Duration", "Average"],
+    ["CloudWatchSynthetics", "Duration", "Maximum"],
+  ],
   Requests: [["AWS/ApiGateway", "Count", "Sum"]],
   "4xx and 5xx": [
     ["AWS/ApiGateway", "4xx", "Sum"],
@@ -130,6 +141,7 @@ describe.each(WATCHED)("the %s dashboard", (stage) => {
       if (metric.namespace === "AWS/ApiGateway") return { ApiId: { stack: "Api", value: { Ref: only("Api", "AWS::ApiGatewayV2::Api") } }, Stage: "$default" };
       if (metric.namespace === "AWS/Lambda") return { FunctionName: { stack: "Api", value: { Ref: apiFunction } } };
       if (metric.namespace === "DataApi") return { service: "data-api", stage };
+      if (metric.namespace === "CloudWatchSynthetics") return { CanaryName: { stack: "Operations", value: { Ref: only("Operations", "AWS::Synthetics::Canary") } } };
       if (metric.dimensions.ProxyName) return { ProxyName: { stack: "Database", value: { Ref: only("Database", "AWS::RDS::DBProxy") } } };
       return { DBInstanceIdentifier: { stack: "Database", value: { Ref: only("Database", "AWS::RDS::DBInstance") } } };
     };
@@ -146,10 +158,15 @@ describe.each(WATCHED)("the %s dashboard", (stage) => {
     expect(alarmWidgets).toHaveLength(1);
     expect(widgets(stage).indexOf(alarmWidgets[0]!)).toBeLessThan(2);
     const listed = alarmWidgets[0]!.properties.alarms!.map(resolve);
-    const alarms = ["Api", "Database"].flatMap((stack) =>
-      Object.keys(stages[stage]!.template(stack).findResources("AWS::CloudWatch::Alarm")).map((id) => ({ stack, value: { "Fn::GetAtt": [id, "Arn"] } })),
-    );
-    expect(alarms).toHaveLength(7);
+    // The objectives' composite alarms first (their window alarms only feed them), then every other alarm.
+    const ofType = (stack: string, type: string) =>
+      Object.keys(stages[stage]!.template(stack).findResources(type)).map((id) => ({ stack, value: { "Fn::GetAtt": [id, "Arn"] } }));
+    const alarms = [
+      ...ofType("Operations", "AWS::CloudWatch::CompositeAlarm"),
+      ...ofType("Api", "AWS::CloudWatch::Alarm"),
+      ...ofType("Database", "AWS::CloudWatch::Alarm"),
+    ];
+    expect(alarms).toHaveLength(4 + 4 + 5);
     expect(listed).toEqual(alarms);
   });
 
@@ -161,6 +178,30 @@ describe.each(WATCHED)("the %s dashboard", (stage) => {
     expect(thresholds("Latency (ms)")).toEqual([2000]);
     expect(thresholds("CPU (%)")).toEqual([80]);
     expect(thresholds("Free storage (bytes)")).toEqual([(stage === "prod" ? 5 : 2) * 1024 ** 3]);
+  });
+
+  it("shows each objective over the last 30 days, its error budget left, and its burn rate against the alerts' factors", () => {
+    const math = widgets(stage).filter(isMath);
+    const expressionOf = (widget: Widget) => (widget.properties.metrics![0]![0] as { expression: string }).expression;
+    const budgets = { Availability: 0.001, Latency: 0.01 };
+    expect(math.map((widget) => widget.properties.title)).toEqual(
+      Object.entries({ Availability: 99.9, Latency: 99 }).flatMap(([name, target]) => [
+        `${name}: good, last 30 days (%; objective ${target})`,
+        `${name}: error budget left, last 30 days (%)`,
+        `${name}: burn rate (1 h)`,
+      ]),
+    );
+    for (const [index, name] of (["Availability", "Latency"] as const).entries()) {
+      const [good, left, burn] = math.slice(3 * index, 3 * index + 3) as [Widget, Widget, Widget];
+      const ratio = name === "Availability" ? "(FILL(errors, 0) + FILL(probeFailed, 0)) / (FILL(requests, 0) + FILL(probeRuns, 0))" : "(FILL(slow, 0)) / (requests)";
+      expect(expressionOf(good)).toBe(`100 * (1 - ${ratio})`);
+      expect(expressionOf(left)).toBe(`100 * (1 - ${ratio} / ${budgets[name]})`);
+      expect(expressionOf(burn)).toBe(`${ratio} / ${budgets[name]}`);
+      for (const single of [good, left]) {
+        expect(single.properties).toMatchObject({ view: "singleValue", start: "-P30D", setPeriodToTimeRange: true });
+      }
+      expect(burn.properties.annotations?.horizontal.map((line) => line.value)).toEqual([14.4, 6]);
+    }
   });
 
   it("points readers to the runbook", () => {

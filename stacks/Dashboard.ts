@@ -3,6 +3,7 @@ import { Api } from "./Api";
 import { useStageConfig } from "./config";
 import { Database } from "./Database";
 import { overviewDashboard } from "./monitoring/dashboard";
+import { Operations } from "./Operations";
 
 /** The stage's CloudWatch dashboard; its URL is an output of the deploy. */
 export function Dashboard({ stack, app }: StackContext) {
@@ -17,6 +18,7 @@ export function Dashboard({ stack, app }: StackContext) {
     fn,
     apiAlarms: alarms,
     database: database?.alarms && { instance: database.instance, proxy: database.proxy, alarms: database.alarms },
+    operations: use(Operations),
   });
   stack.addOutputs({
     DashboardUrl: `https://${stack.region}.console.aws.amazon.com/cloudwatch/home?region=${stack.region}#dashboards/dashboard/${name}`,

@@ -28,6 +28,11 @@ describe("resolveStageConfig", () => {
       databaseCpuPercent: 80,
       databaseFreeStorageGiB: 5,
       proxyConnectionsPercent: 80,
+      proxyPinnedConnections: 0,
+      proxyQueryLatencyMs: 50,
+      probeLatencyMs: 2000,
+      // The design documents' promises: up more than 99.9% of the time, answers under 100 ms.
+      slo: { availabilityPercent: 99.9, latencyPercent: 99, latencyThresholdMs: 100 },
     });
   });
 

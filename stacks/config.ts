@@ -18,6 +18,8 @@ const hostname = v.pipe(
 const email = v.pipe(v.string(), v.email("must be an e-mail address"));
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
 const share = v.pipe(v.number(), v.gtValue(0), v.maxValue(100));
+/** A service level objective in percent: 100 would leave no error budget to spend. */
+const objective = v.pipe(v.number(), v.gtValue(0), v.ltValue(100));
 /** API Gateway's JWT authorizer fetches the issuer's discovery document and keys over HTTPS only. */
 const httpsUrl = v.pipe(v.string(), v.url("must be an absolute URL"), v.startsWith("https://", "must be an https:// URL"));
 
@@ -109,6 +111,21 @@ const StageConfigSchema = v.pipe(
         databaseFreeStorageGiB: v.pipe(v.number(), v.gtValue(0)),
         /** The proxy's connections to the database as a share of those it may open. */
         proxyConnectionsPercent: share,
+        /** Connections the proxy keeps pinned to one client (session state), summed over its hosts. */
+        proxyPinnedConnections: integer(0),
+        /** The database's average answer to the proxy's queries, over 5 minutes (RDS Proxy reports microseconds). */
+        proxyQueryLatencyMs: v.pipe(v.number(), v.gtValue(0)),
+        /** The slowest answer the outside probe (a Synthetics canary, every minute) accepts from each check. */
+        probeLatencyMs: integer(1, 60_000),
+        /**
+         * What the stage promises over 30 days, and what its burn-rate alarms guard: the share of requests (and probe
+         * runs) that must not fail, and the share of requests API Gateway must answer within `latencyThresholdMs`.
+         */
+        slo: v.object({
+          availabilityPercent: objective,
+          latencyPercent: objective,
+          latencyThresholdMs: integer(1, 29_000),
+        }),
       }),
     ),
   }),
@@ -170,6 +187,15 @@ const MONITORING: NonNullable<StageConfig["monitoring"]> = {
   databaseCpuPercent: 80,
   databaseFreeStorageGiB: 5,
   proxyConnectionsPercent: 80,
+  // A pinned connection serves one client until it disconnects: the app sets no session state, so any is a fault.
+  proxyPinnedConnections: 0,
+  // The app's statements are single-row lookups and inserts: an average of 50 ms leaves nothing of a 100 ms answer.
+  proxyQueryLatencyMs: 50,
+  // From a canary in the stage's region through TLS, API Gateway, the function and the database: well above the
+  // API's own 100 ms, so that a slow minute of the internet does not count as the stage being down.
+  probeLatencyMs: 2_000,
+  // The design documents: up more than 99.9% of the time, answers under 100 ms.
+  slo: { availabilityPercent: 99.9, latencyPercent: 99, latencyThresholdMs: 100 },
 };
 
 const PRESETS: Record<StageKind, Preset> = {

@@ -8,6 +8,7 @@ import { provideStageConfig, resolveStageConfig, stageWarnings } from "./config"
 import { Dashboard } from "./Dashboard";
 import { Database } from "./Database";
 import { Network } from "./Network";
+import { Operations } from "./Operations";
 import { acceptKnownFindings } from "./nag";
 import { Web } from "./Web";
 
@@ -48,7 +49,7 @@ export function addStacks(app: App, env: Record<string, string | undefined>, war
   if (config.database) app.stack(Network).stack(Database);
   if (config.identity?.kind === "cognito") app.stack(Auth);
   app.stack(Api);
-  if (config.monitoring) app.stack(Dashboard);
+  if (config.monitoring) app.stack(Operations).stack(Dashboard);
   app.stack(Web);
   acceptKnownFindings(app);
 }

@@ -25,12 +25,14 @@ function only(stage: string, stack: string, type: string, props?: object): strin
   return ids[0]!;
 }
 
-/** Every alarm of the stage, by name, with the stack that holds it. */
+/** Every alarm of the stage, composite alarms too, by name, with the stack that holds it. */
 function alarmsOf(stage: string): Map<string, { stack: string; props: Resource["Properties"] }> {
   const alarms = new Map<string, { stack: string; props: Resource["Properties"] }>();
   for (const { id } of stages[stage]!.stacks) {
-    for (const alarm of Object.values(stages[stage]!.template(id).findResources("AWS::CloudWatch::Alarm")) as Resource[]) {
-      alarms.set(alarm.Properties.AlarmName, { stack: id, props: alarm.Properties });
+    for (const type of ["AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"]) {
+      for (const alarm of Object.values(stages[stage]!.template(id).findResources(type)) as Resource[]) {
+        alarms.set(alarm.Properties.AlarmName, { stack: id, props: alarm.Properties });
+      }
     }
   }
   return alarms;
@@ -84,7 +86,19 @@ const ALARMS = {
   "db-cpu": "average CPU above 80% for 15 minutes; silence counts as down",
   "db-free-storage": "less free storage than the stage allows for 10 minutes; silence counts as down",
   "proxy-connections": "the proxy holds more than 80% of the connections it may open, for 5 minutes",
+  "proxy-pinned-connections": "any connection pinned to a client, summed over the proxy's hosts, for 5 minutes",
+  "proxy-query-latency": "the database's average answer to the proxy above 50 ms (in µs), for 15 minutes",
 };
+
+/** The objectives' alarms (slo.test.ts checks their metric math): a window alarm of each alert's two windows, and their composite. */
+const OBJECTIVE_ALARMS = ["availability", "latency"].flatMap((objective) =>
+  [
+    ["fast", "1h", "5m"],
+    ["slow", "6h", "30m"],
+  ].flatMap(([speed, ...windows]) => [`slo-${objective}-${speed}-burn`, ...windows.map((window) => `slo-${objective}-${speed}-burn-${window}`)]),
+);
+/** A window alarm of an objective: part of a composite, which notifies for it. */
+const WINDOW = /^(slo-.+-burn)-\d+[mh]$/;
 
 describe.each(WATCHED)("the %s alarms", (stage) => {
   const thresholds = THRESHOLDS[stage];
@@ -97,6 +111,7 @@ describe.each(WATCHED)("the %s alarms", (stage) => {
     };
     const alias = { FunctionName: functionName, Resource: { "Fn::Join": ["", [functionName, ":live"]] } };
     const instance = { DBInstanceIdentifier: { Ref: only(stage, "Database", "AWS::RDS::DBInstance") } };
+    const proxy = { ProxyName: { Ref: only(stage, "Database", "AWS::RDS::DBProxy") } };
     const api = { ApiId: apiId, Stage: "$default" };
     return {
       "api-5xx-rate": {
@@ -115,14 +130,22 @@ describe.each(WATCHED)("the %s alarms", (stage) => {
         ...math(
           "100 * connections / allowed",
           { connections: ["AWS/RDS", "DatabaseConnections", 60], allowed: ["AWS/RDS", "MaxDatabaseConnectionsAllowed", 60] },
-          { ProxyName: { Ref: only(stage, "Database", "AWS::RDS::DBProxy") } },
+          proxy,
         ),
         ...rule(">", 80, 5, 5, "notBreaching"),
+      },
+      "proxy-pinned-connections": {
+        ...single("AWS/RDS", "DatabaseConnectionsCurrentlySessionPinned", proxy, "Sum", 60),
+        ...rule(">", 0, 5, 5, "notBreaching"),
+      },
+      "proxy-query-latency": {
+        ...single("AWS/RDS", "QueryDatabaseResponseLatency", proxy, "Average", 300),
+        ...rule(">", 50_000, 3, 3, "notBreaching"),
       },
     };
   }
 
-  it("are these seven, each in the stack of what it watches", () => {
+  it("are these, each in the stack of what it watches", () => {
     const stacks = Object.fromEntries([...alarmsOf(stage)].map(([name, { stack }]) => [name.slice(`${stage}-data-api-`.length), stack]));
     expect(stacks).toEqual({
       "api-5xx-rate": "Api",
@@ -132,6 +155,9 @@ describe.each(WATCHED)("the %s alarms", (stage) => {
       "db-cpu": "Database",
       "db-free-storage": "Database",
       "proxy-connections": "Database",
+      "proxy-pinned-connections": "Database",
+      "proxy-query-latency": "Database",
+      ...Object.fromEntries(OBJECTIVE_ALARMS.map((name) => [name, "Operations"])),
     });
   });
 
@@ -139,10 +165,15 @@ describe.each(WATCHED)("the %s alarms", (stage) => {
     expect(alarm(stage, name).props).toMatchObject(expected()[name as keyof typeof ALARMS]);
   });
 
-  it("notify the stage's alert topic when they fire and when they clear", () => {
+  it("notify the stage's alert topic when they fire and when they clear, but for the objectives' window alarms", () => {
     const topicId = only(stage, "Alerts", "AWS::SNS::Topic");
-    for (const { props } of alarmsOf(stage).values()) {
-      expect(props.AlarmActions).toHaveLength(1);
+    for (const [name, { props }] of alarmsOf(stage)) {
+      if (WINDOW.test(name.slice(`${stage}-data-api-`.length))) {
+        expect(props.AlarmActions ?? [], name).toEqual([]);
+        expect(props.OKActions ?? [], name).toEqual([]);
+        continue;
+      }
+      expect(props.AlarmActions, name).toHaveLength(1);
       expect(props.OKActions).toEqual(props.AlarmActions);
       expect(stages[stage]!.exported(props.AlarmActions[0]["Fn::ImportValue"])).toEqual({ stack: "Alerts", value: { Ref: topicId } });
     }
@@ -151,9 +182,52 @@ describe.each(WATCHED)("the %s alarms", (stage) => {
   it("point to their section of the runbook, which exists", () => {
     const sections = readFileSync("docs/runbook.md", "utf8").match(/^### .+$/gm);
     for (const [name, { props }] of alarmsOf(stage)) {
-      const section = name.slice(`${stage}-data-api-`.length);
+      // A window alarm points to the section of the composite alarm it is part of.
+      const own = name.slice(`${stage}-data-api-`.length);
+      const section = WINDOW.exec(own)?.[1] ?? own;
       expect(props.AlarmDescription).toMatch(new RegExp(`\\. What to do: docs/runbook\\.md#${section}$`));
       expect(sections).toContain(`### ${section}`);
+    }
+  });
+});
+
+/** The alarms this runbook gives the first three commands of: those that came with the objectives and the proxy's health. */
+const WITH_COMMANDS = ["proxy-pinned-connections", "proxy-query-latency", ...OBJECTIVE_ALARMS.filter((name) => !WINDOW.test(name))];
+
+describe("the runbook's first three commands", () => {
+  const runbook = () => readFileSync("docs/runbook.md", "utf8");
+  const section = (name: string) => {
+    const start = runbook().indexOf(`\n### ${name}\n`);
+    expect(start, name).toBeGreaterThan(0);
+    const rest = runbook().slice(start + 1);
+    return rest.slice(0, rest.indexOf("\n#", 1));
+  };
+  /** Every name prod's templates give a resource a responder can ask about by name. */
+  const prodNames = () => {
+    const names = new Set<string>();
+    for (const { name, template } of stages.prod!.stacks) {
+      names.add(name);
+      for (const resource of Object.values(template.Resources as Record<string, Resource>)) {
+        const props = resource.Properties ?? {};
+        for (const value of [props.AlarmName, props.Name, props.DBProxyName, props.DBInstanceIdentifier, props.DashboardName]) {
+          if (typeof value === "string") names.add(value.split("/")[0]!);
+        }
+      }
+    }
+    return names;
+  };
+
+  it.each(WITH_COMMANDS)("%s: three aws CLI commands, naming only prod's real resources", (name) => {
+    const block = /\*\*First three commands\*\*:\n```sh\n([\s\S]*?)\n```/.exec(section(name));
+    expect(block, `${name} has no "First three commands" block`).not.toBeNull();
+    const commands = block![1]!.split("\n");
+    expect(commands).toHaveLength(3);
+    const known = prodNames();
+    for (const command of commands) {
+      expect(command).toMatch(/^aws [a-z0-9-]+ [a-z0-9-]+ /);
+      const named = command.match(/prod-data-api-[A-Za-z0-9-]+/g) ?? [];
+      expect(named.length, command).toBeGreaterThan(0);
+      for (const resource of named) expect(known, `${resource} in: ${command}`).toContain(resource);
     }
   });
 });

@@ -8,6 +8,7 @@ import type { Construct } from "constructs";
 import type { App } from "sst/constructs";
 import type { StageConfig } from "../config";
 import { FIVE_MINUTES, ONE_MINUTE, proxyMetric } from "./metrics";
+import { BURN_ALERTS, burnFactor, burnRate, windowName, type BurnAlert, type Indicator } from "./slo";
 
 /** Where a stage's alarms go, and when they go there. */
 export interface Watch {
@@ -35,17 +36,68 @@ interface AlarmSpec {
   treatMissingData: cloudwatch.TreatMissingData;
 }
 
+const describe = (meaning: string, section: string) => `${meaning} What to do: docs/runbook.md#${section}`;
+
+/** Tells the stage's topic when `alarm` fires and when it clears. */
+function notify(alarm: cloudwatch.AlarmBase, topic: sns.ITopic) {
+  const action = new SnsAction(topic);
+  alarm.addAlarmAction(action);
+  alarm.addOkAction(action);
+}
+
 /** An alarm that tells the stage's topic when it fires and when it clears. */
 function raise(scope: Construct, { app, topic }: Watch, { name, meaning, ...spec }: AlarmSpec): cloudwatch.Alarm {
   const alarm = new cloudwatch.Alarm(scope, `Alarm-${name}`, {
     ...spec,
     alarmName: app.logicalPrefixedName(name),
-    alarmDescription: `${meaning} What to do: docs/runbook.md#${name}`,
+    alarmDescription: describe(meaning, name),
   });
-  const notify = new SnsAction(topic);
-  alarm.addAlarmAction(notify);
-  alarm.addOkAction(notify);
+  notify(alarm, topic);
   return alarm;
+}
+
+const percent = (share: number) => `${Number((share * 100).toPrecision(6))}%`;
+
+/**
+ * The burn-rate alarms of one objective (slo.ts): for each alert, an alarm per window, silent, and the composite
+ * alarm that tells the topic when both windows burn faster than the alert's factor.
+ */
+export function sloAlarms(scope: Construct, { app, topic }: Watch, indicator: Indicator) {
+  const alarms = BURN_ALERTS.map((alert) => {
+    const section = `slo-${indicator.name}-${alert.speed}-burn`;
+    const factor = burnFactor(alert);
+    const windows = [alert.long, alert.short].map((window) => {
+      const name = `${section}-${windowName(window)}`;
+      return new cloudwatch.Alarm(scope, `Alarm-${name}`, {
+        alarmName: app.logicalPrefixedName(name),
+        alarmDescription: describe(
+          `The ${indicator.name} objective burned its error budget more than ${factor} times as fast as it may over the last ` +
+            `${windowName(window)}: one window of ${app.logicalPrefixedName(section)}, which notifies when both windows burn.`,
+          section,
+        ),
+        metric: burnRate(indicator, window),
+        threshold: factor,
+        comparisonOperator: GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        // No requests and no probe runs spend no budget.
+        treatMissingData: NOT_BREACHING,
+      });
+    });
+    const composite = new cloudwatch.CompositeAlarm(scope, `Alarm-${section}`, {
+      compositeAlarmName: app.logicalPrefixedName(section),
+      alarmDescription: describe(
+        `${alert.severity === "page" ? "Page" : "Ticket"}: ${indicator.good}, the objective is ${indicator.targetPercent}% over 30 days, ` +
+          `and the last ${windowName(alert.long)} and ${windowName(alert.short)} both failed more than ${factor} times the budget allows: ` +
+          `${percent(alert.budgetShare)} of the 30-day budget in ${windowName(alert.long)}.`,
+        section,
+      ),
+      alarmRule: cloudwatch.AlarmRule.allOf(...windows.map((window) => cloudwatch.AlarmRule.fromAlarm(window, cloudwatch.AlarmState.ALARM))),
+    });
+    notify(composite, topic);
+    return [alert.speed, composite] as const;
+  });
+  return Object.fromEntries(alarms) as Record<BurnAlert["speed"], cloudwatch.CompositeAlarm>;
 }
 
 /**
@@ -107,6 +159,8 @@ export function apiAlarms(scope: Construct, watch: Watch, { stage, target }: { s
 }
 
 const GIB = 1024 ** 3;
+/** RDS Proxy reports its latencies in microseconds. */
+const MICROSECONDS_PER_MS = 1_000;
 
 /** The database's alarms: the instance's CPU and disk, and how full the proxy's pool of database connections is. */
 export function databaseAlarms(
@@ -150,6 +204,27 @@ export function databaseAlarms(
       evaluationPeriods: 5,
       datapointsToAlarm: 5,
       // Unlike the instance, the proxy reports nothing until a client has connected through it.
+      treatMissingData: NOT_BREACHING,
+    }),
+    proxyPinned: raise(scope, watch, {
+      name: "proxy-pinned-connections",
+      meaning: `RDS Proxy kept more than ${thresholds.proxyPinnedConnections} database connections pinned to one client each, for 5 minutes.`,
+      metric: proxyMetric(proxy, "DatabaseConnectionsCurrentlySessionPinned"),
+      threshold: thresholds.proxyPinnedConnections,
+      comparisonOperator: GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 5,
+      treatMissingData: NOT_BREACHING,
+    }),
+    proxyQueryLatency: raise(scope, watch, {
+      name: "proxy-query-latency",
+      meaning: `The database took more than ${thresholds.proxyQueryLatencyMs} ms on average to answer the proxy's queries, for 15 minutes.`,
+      // Each of the proxy's hosts reports its own average: their average is the proxy's.
+      metric: proxyMetric(proxy, "QueryDatabaseResponseLatency", { statistic: cloudwatch.Stats.AVERAGE, period: FIVE_MINUTES }),
+      threshold: thresholds.proxyQueryLatencyMs * MICROSECONDS_PER_MS,
+      comparisonOperator: GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
       treatMissingData: NOT_BREACHING,
     }),
   };

@@ -4,8 +4,10 @@ import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as rds from "aws-cdk-lib/aws-rds";
 import type { Construct } from "constructs";
-import type { apiAlarms, databaseAlarms } from "./alarms";
+import type * as synthetics from "aws-cdk-lib/aws-synthetics";
+import type { apiAlarms, databaseAlarms, sloAlarms } from "./alarms";
 import { appMetric, BUSINESS_METRICS, proxyMetric } from "./metrics";
+import { BURN_ALERTS, burnFactor, burnRate, budgetLeftPercent, goodPercent, SLO_WINDOW, type Indicator } from "./slo";
 
 export interface Watched {
   stage: string;
@@ -14,6 +16,11 @@ export interface Watched {
   fn: lambda.IFunction;
   apiAlarms: ReturnType<typeof apiAlarms>;
   database?: { instance: rds.IDatabaseInstance; proxy: rds.IDatabaseProxy; alarms: ReturnType<typeof databaseAlarms> };
+  operations: {
+    probe: synthetics.Canary;
+    indicators: Record<"availability" | "latency", Indicator>;
+    alarms: Record<"availability" | "latency", ReturnType<typeof sloAlarms>>;
+  };
 }
 
 const { SUM, AVERAGE, MAXIMUM, MINIMUM } = cloudwatch.Stats;
@@ -22,6 +29,36 @@ const p = cloudwatch.Stats.p;
 const heading = (markdown: string) => new cloudwatch.TextWidget({ markdown, width: 24, height: 1 });
 const graph = (title: string, left: cloudwatch.IMetric[], props: Partial<cloudwatch.GraphWidgetProps> = {}) =>
   new cloudwatch.GraphWidget({ title, left, width: 6, height: 6, ...props });
+
+const SLO_DAYS = SLO_WINDOW.toDays();
+/** Over the objective's whole window, whatever range the dashboard shows. */
+const overTheWindow = (title: string, metric: cloudwatch.IMetric) =>
+  new cloudwatch.SingleValueWidget({ title, metrics: [metric], start: `-P${SLO_DAYS}D`, setPeriodToTimeRange: true, width: 6, height: 4 });
+
+function objectiveRow(indicator: Indicator): cloudwatch.IWidget[] {
+  const title = indicator.name[0]!.toUpperCase() + indicator.name.slice(1);
+  return [
+    overTheWindow(`${title}: good, last ${SLO_DAYS} days (%; objective ${indicator.targetPercent})`, goodPercent(indicator, SLO_WINDOW)),
+    overTheWindow(`${title}: error budget left, last ${SLO_DAYS} days (%)`, budgetLeftPercent(indicator, SLO_WINDOW)),
+    graph(`${title}: burn rate (1 h)`, [burnRate(indicator, BURN_ALERTS[0].long)], {
+      width: 12,
+      height: 4,
+      leftAnnotations: BURN_ALERTS.map((alert) => ({ value: burnFactor(alert), label: `${alert.speed} burn (${alert.severity})` })),
+    }),
+  ];
+}
+
+function objectivesRows({ operations: { indicators, probe } }: Watched): cloudwatch.IWidget[] {
+  return [
+    heading(`## Service level objectives (${SLO_DAYS} days) and the outside probe`),
+    ...objectiveRow(indicators.availability),
+    ...objectiveRow(indicators.latency),
+    graph("Probe: runs passed (%)", [probe.metricSuccessPercent({ statistic: AVERAGE, label: "Passed" })], { width: 12, leftYAxis: { min: 0, max: 100 } }),
+    graph("Probe: run duration (ms)", [probe.metricDuration({ statistic: AVERAGE, label: "Average" }), probe.metricDuration({ statistic: MAXIMUM, label: "Maximum" })], {
+      width: 12,
+    }),
+  ];
+}
 
 function apiRow({ api, apiAlarms: alarms }: Watched): cloudwatch.IWidget[] {
   return [
@@ -93,7 +130,8 @@ function businessRow({ stage }: Watched): cloudwatch.IWidget[] {
 
 /** The stage on one page: alarms first, then each tier a request passes through, then what the requests did. */
 export function overviewDashboard(scope: Construct, dashboardName: string, watched: Watched): cloudwatch.Dashboard {
-  const alarms = [...Object.values(watched.apiAlarms), ...Object.values(watched.database?.alarms ?? {})];
+  const objectives = Object.values(watched.operations.alarms).flatMap((alerts) => Object.values(alerts));
+  const alarms = [...objectives, ...Object.values(watched.apiAlarms), ...Object.values(watched.database?.alarms ?? {})];
   // One row: widgets wrap at the grid's 24 columns, and each heading takes a whole line.
   const widgets = [
     new cloudwatch.TextWidget({
@@ -102,6 +140,7 @@ export function overviewDashboard(scope: Construct, dashboardName: string, watch
       height: 2,
     }),
     new cloudwatch.AlarmStatusWidget({ title: "Alarms", alarms, width: 24, height: 3 }),
+    ...objectivesRows(watched),
     ...apiRow(watched),
     ...functionRow(watched),
     ...(watched.database ? databaseRows(watched.database) : []),

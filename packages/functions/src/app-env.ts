@@ -15,5 +15,7 @@ export interface AppEnv {
     caller?: Caller;
     /** The row a delete removed, for the log line: what was removed, beside who removed it. */
     removed?: Removed;
+    /** The `message` of an error answer, for the log line: what the client was told. */
+    problem?: string;
   };
 }

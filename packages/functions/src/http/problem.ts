@@ -2,6 +2,7 @@ import { DomainError, ValidationError } from "@data-api/core/error";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppEnv } from "../app-env";
 
 const STATUS_BY_KIND = {
   validation: 400,
@@ -14,7 +15,8 @@ const STATUS_BY_KIND = {
 const CLIENT_CLOSED_REQUEST = 499 as ContentfulStatusCode;
 
 /** Every error answer has this shape: a `message` (kept identical to the Flask app's), sometimes details. */
-export function problem(c: Context, status: ContentfulStatusCode, message: string, extra: object = {}) {
+export function problem(c: Context<AppEnv>, status: ContentfulStatusCode, message: string, extra: object = {}) {
+  c.set("problem", message);
   return c.json({ message, ...extra }, status);
 }
 

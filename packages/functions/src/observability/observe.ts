@@ -46,7 +46,7 @@ export const observe =
       const route = matchedRoute(c);
       const status = unhandled === undefined ? c.res.status : 500;
       const error = unhandled ?? c.error;
-      const { caller, removed } = c.var;
+      const { caller, removed, problem } = c.var;
 
       const metric = businessMetric({ status, error, event: c.get("businessEvent") });
       if (metric) metrics?.addMetric(metric, MetricUnit.Count, 1);
@@ -65,6 +65,8 @@ export const observe =
         ...(caller && { caller: caller.subject }),
         // What a delete removed, so the record of it survives the row.
         ...(removed && { removed }),
+        // What an error answer told the client: the saved query "4xx by message" counts them by it.
+        ...(problem !== undefined && { problem }),
       };
       if (status < 500) logger.info(line);
       else if (error === undefined) logger.error(line);

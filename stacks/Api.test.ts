@@ -90,13 +90,14 @@ describe.each(Object.entries(EXPECTED))("the %s API", (stage, expected) => {
   it("writes one JSON access log line per request with its id, status, latency and integration error", () => {
     const [stageResource] = Object.values(api(stage).findResources("AWS::ApiGatewayV2::Stage")) as Resource[];
     const settings = stageResource!.Properties.AccessLogSettings;
-    // The latency is written as a number (the latency objective's metric filter compares it): a JSON line once
-    // API Gateway has put its digits in place.
+    // Status and latency are written as numbers (the latency objective's metric filter compares one): a JSON
+    // line once API Gateway has put its digits in place.
+    expect(settings.Format).toContain('"status":$context.status,');
     expect(settings.Format).toContain('"latencyMs":$context.responseLatency,');
-    const line = JSON.parse(settings.Format.replace("$context.responseLatency", "42"));
+    const line = JSON.parse(settings.Format.replace("$context.status", "200").replace("$context.responseLatency", "42"));
     expect(line).toMatchObject({
       requestId: "$context.requestId",
-      status: "$context.status",
+      status: 200,
       latencyMs: 42,
       integrationError: "$context.integrationErrorMessage",
     });

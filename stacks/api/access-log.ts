@@ -18,11 +18,11 @@ const FIELDS = {
 type Field = keyof typeof FIELDS;
 
 /**
- * Written as a JSON number, not a string: the latency objective's metric filter compares it with `>=`. API
- * Gateway gives every answer a response latency; the integration's is `-` where no integration ran (a refused
- * token, a throttled request), so it stays a string.
+ * Written as JSON numbers, not strings: the latency objective's metric filter compares `latencyMs` with `>=`, and
+ * the saved queries compare statuses. API Gateway gives every answer a status and a response latency; the
+ * integration's are `-` where no integration ran (a refused token, a throttled request), so they stay strings.
  */
-const NUMERIC: ReadonlySet<Field> = new Set(["latencyMs"]);
+const NUMERIC: ReadonlySet<Field> = new Set(["status", "latencyMs"]);
 
 /** Each field's name, for what reads the log (the metric filter, the saved queries). */
 export const ACCESS_LOG_FIELDS = Object.fromEntries(Object.keys(FIELDS).map((name) => [name, name])) as { [Name in Field]: Name };

@@ -25,7 +25,7 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
   {
     name: "errors-by-route",
     logs: ["function"],
-    query: { filterStatements: ["status >= 500"], stats: "count(*) as errors by route, status, error.name", sort: "errors desc" },
+    query: { filterStatements: ["status >= 500"], statsStatements: ["count(*) as errors by route, status, error.name"], sort: "errors desc" },
   },
   {
     name: "slowest-requests",
@@ -53,7 +53,7 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
     logs: ["function"],
     query: {
       filterStatements: ['@type = "REPORT" and ispresent(@initDuration)'],
-      stats: "count(*) as coldStarts, avg(@initDuration) as avgInitMs, max(@initDuration) as maxInitMs by bin(1h)",
+      statsStatements: ["count(*) as coldStarts, avg(@initDuration) as avgInitMs, max(@initDuration) as maxInitMs by bin(1h)"],
     },
   },
   {
@@ -64,7 +64,7 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
     query: {
       fields: ["coalesce(problem, error) as answer"],
       filterStatements: ["status >= 400 and status < 500", 'ispresent(problem) or integrationStatus = "-"'],
-      stats: "count(*) as answers by status, answer",
+      statsStatements: ["count(*) as answers by status, answer"],
       sort: "answers desc",
     },
   },
@@ -72,7 +72,7 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
     // `caller` is the token's subject, where writes are signed-in; public writes have none.
     name: "writes-by-caller",
     logs: ["function"],
-    query: { filterStatements: ['method in ["POST", "DELETE"] and status < 300'], stats: "count(*) as writes by caller, method", sort: "writes desc" },
+    query: { filterStatements: ['method in ["POST", "DELETE"] and status < 300'], statsStatements: ["count(*) as writes by caller, method"], sort: "writes desc" },
   },
 ];
 

@@ -21,11 +21,12 @@ export default defineConfig({
     coverage: {
       provider: "v8",
       include: ["packages/*/src/**/*.ts", "stacks/**/*.ts"],
-      // Process entry points are exercised by tests that spawn them, and the page's DOM code runs in Chromium:
-      // v8 coverage of the test process can see neither.
+      // Process entry points are exercised by tests that spawn them, the canary's through its bundle, and the
+      // page's DOM code runs in Chromium: v8 coverage of the test process can see none of them.
       exclude: [
         "**/*.test.ts",
         "packages/functions/src/server.ts",
+        "packages/functions/src/probe/canary.ts",
         "packages/functions/src/migrate-cli.ts",
         "packages/web/src/main.ts",
         "packages/web/src/ui/**",

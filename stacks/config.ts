@@ -116,7 +116,7 @@ const StageConfigSchema = v.pipe(
         /** The database's average answer to the proxy's queries, over 5 minutes (RDS Proxy reports microseconds). */
         proxyQueryLatencyMs: v.pipe(v.number(), v.gtValue(0)),
         /** The slowest answer the outside probe (a Synthetics canary, every minute) accepts from each check. */
-        probeLatencyMs: integer(1, 60_000),
+        probeLatencyMs: integer(1, 10_000),
         /**
          * What the stage promises over 30 days, and what its burn-rate alarms guard: the share of requests (and probe
          * runs) that must not fail, and the share of requests API Gateway must answer within `latencyThresholdMs`.

@@ -7,7 +7,7 @@ import { NagSuppressions } from "cdk-nag";
 import type { Construct } from "constructs";
 import { buildSync } from "esbuild";
 import { probeEnv } from "../../packages/functions/src/probe/settings";
-import type { ProbeTarget } from "../../packages/functions/src/probe/checks";
+import { CHECK_NAMES, type ProbeTarget } from "../../packages/functions/src/probe/checks";
 
 /** The probe's entry point (packages/functions/src/probe/canary.ts) and the name Synthetics loads it by. */
 const ENTRY = "packages/functions/src/probe/canary.ts";
@@ -16,6 +16,9 @@ export const PROBE_HANDLER = `${MODULE}.handler`;
 /** The newest Node.js runtime aws-cdk-lib names: Node.js 20, whose global fetch is all the probe needs. */
 export const PROBE_RUNTIME = synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_11_0;
 export const PROBE_SCHEDULE = Duration.minutes(1);
+/** The longest Synthetics keeps a run's record. */
+const MAX_RETENTION_DAYS = 455;
+const CHECKS = CHECK_NAMES.length;
 
 /**
  * Bundles the probe into `outdir` the way Synthetics loads a Node.js script, `nodejs/node_modules/probe.js`
@@ -73,12 +76,13 @@ export function outsideProbe(scope: Construct, { name, target, bundleDir, artifa
     test: synthetics.Test.custom({ code: synthetics.Code.fromAsset(bundleProbe(bundleDir)), handler: PROBE_HANDLER }),
     schedule: synthetics.Schedule.rate(PROBE_SCHEDULE),
     environmentVariables: probeEnv(target),
-    // Each check gives up after twice its budget; a run must end before the next one starts.
-    timeout: Duration.seconds(Math.min(60, Math.ceil((4 * target.latencyMs) / 1000) + 10)),
+    // Two checks, each given up after twice its budget, and the runtime's own start: within the minute between runs
+    // for any budget the stage config accepts (at most 10 s).
+    timeout: Duration.seconds(Math.ceil((CHECKS * 2 * target.latencyMs) / 1000) + 10),
     artifactsBucketLocation: { bucket: artifacts },
     artifactS3EncryptionMode: synthetics.ArtifactsEncryptionMode.S3_MANAGED,
-    successRetentionPeriod: Duration.days(Math.min(artifactDays, 455)),
-    failureRetentionPeriod: Duration.days(Math.min(artifactDays, 455)),
+    successRetentionPeriod: Duration.days(Math.min(artifactDays, MAX_RETENTION_DAYS)),
+    failureRetentionPeriod: Duration.days(Math.min(artifactDays, MAX_RETENTION_DAYS)),
     provisionedResourceCleanup: true,
   });
   // The role CDK writes for a canary: what the Synthetics runtime needs, no more (CfnCanary's ExecutionRoleArn).

@@ -5,7 +5,7 @@ import type { ProbeTarget } from "./checks";
 const PROBE_SETTINGS = {
   /** The API's public base URL. */
   PROBE_URL: v.pipe(v.string("must be set"), v.url("must be an absolute URL")),
-  PROBE_LATENCY_MS: integer(1, 60_000, 1_000),
+  PROBE_LATENCY_MS: integer(1, 10_000, 1_000),
 };
 const readProbeEnv = envReader("probe settings", PROBE_SETTINGS);
 

@@ -16,7 +16,7 @@ export const BURN_ALERTS = [
 export type BurnAlert = (typeof BURN_ALERTS)[number];
 
 /** How many times faster than the budget allows the long window must burn: 14.4 (fast), 6 (slow). */
-export function burnFactor({ budgetShare, long }: BurnAlert): number {
+export function burnFactor({ budgetShare, long }: { budgetShare: number; long: Duration }): number {
   return (budgetShare * SLO_WINDOW.toHours()) / long.toHours();
 }
 

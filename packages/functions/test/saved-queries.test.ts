@@ -41,6 +41,8 @@ const fields: Record<QueriedLog, Set<string>> = { function: new Set(), access: n
 
 beforeAll(async () => {
   database = await openTestDatabase();
+  // The requests below expect an empty table whose first record gets id 1, whatever ran before on this database.
+  await database.reset();
   vi.stubEnv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
   const settings = { stage: "test", version: "1.2.3", healthTimeoutMs: 2_000 };
   const handler = handle(createApp({ db: database.db, ...settings, writes: "signed-in", telemetry: cloudTelemetry(settings) }));

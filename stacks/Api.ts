@@ -15,9 +15,13 @@ import { KEEP } from "./removal";
 /**
  * The routes that change records: where writes are signed-in, API Gateway's JWT authorizer turns away a request
  * without a valid token of the stage's issuer before it reaches the function. It does not ask for the data/write
- * scope: the app checks that, so that the 403 is its own JSON. Everything else goes to `$default`, public.
+ * scope: the app checks that, so that the 403 is its own JSON. Everything else goes to `$default`, public: the reads,
+ * GET /openapi.json and the app's 404 and 405.
  */
 export const WRITE_ROUTES = ["POST /data", "DELETE /data/{id}"] as const;
+
+/** The API's OpenAPI document (`npm run openapi`), shipped with the function. */
+export const OPENAPI_DOCUMENT = "packages/functions/openapi.json";
 
 /** The identity that signs the stage's callers in: its own user pool (Auth stack), or the issuer configured. */
 function stageIdentity(identity: StageConfig["identity"]): StageIdentity | undefined {
@@ -39,6 +43,8 @@ export function Api({ stack, app }: StackContext) {
   const functionLogs = new logs.LogGroup(stack, "ApiFunctionLogs", { retention: config.logRetention, removalPolicy: config.removal });
   const fn = new Function(stack, "ApiFunction", {
     handler: "packages/functions/src/api.handler",
+    // GET /openapi.json reads it from there, beside the handler's folder as in the checkout (packages/functions/src/app.ts).
+    copyFiles: [{ from: OPENAPI_DOCUMENT, to: OPENAPI_DOCUMENT }],
     memorySize: config.api.memoryMiB,
     timeout: config.api.timeoutSeconds,
     environment: {

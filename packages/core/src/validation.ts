@@ -6,13 +6,22 @@ import { ValidationError } from "./error";
 
 const DIGITS = /^\d+$/;
 
+// Each parameter pipe names its output after the transform (`v.number()`, which digits always pass) and its range
+// with `minValue`/`maxValue`, so that the API's OpenAPI document (scripts/openapi.ts) reads the parameter's type and
+// bounds from the very schema that checks it. Decimal digits are always an integer (or, past 308 of them,
+// Infinity, which the range refuses): a `v.integer()` could only add a second issue, so the type is metadata.
+const INTEGER = v.metadata<number, { type: "integer" }>({ type: "integer" });
+
 /** An integer from 1 to `max`, written in decimal digits (a query or path parameter). */
 export const positiveInteger = (name: string, max: number) =>
   v.pipe(
     v.string(`${name} must be a positive integer`),
     v.regex(DIGITS, `${name} must be a positive integer`),
     v.transform(Number),
-    v.check((value) => value >= 1 && value <= max, `${name} must be between 1 and ${max}`),
+    v.number(),
+    INTEGER,
+    v.minValue(1, `${name} must be between 1 and ${max}`),
+    v.maxValue(max, `${name} must be between 1 and ${max}`),
   );
 
 /** An integer from 0 to `max`, written in decimal digits. */
@@ -21,7 +30,10 @@ export const nonNegativeInteger = (name: string, max: number) =>
     v.string(),
     v.regex(DIGITS, `${name} must be a non-negative integer`),
     v.transform(Number),
-    v.check((value) => value <= max, `${name} must be at most ${max}`),
+    v.number(),
+    INTEGER,
+    v.minValue(0, `${name} must be a non-negative integer`),
+    v.maxValue(max, `${name} must be at most ${max}`),
   );
 
 const isJsonObject = (input: unknown) => typeof input === "object" && input !== null && !Array.isArray(input);

@@ -12,6 +12,7 @@ import { observe } from "./observability/observe";
 import type { Telemetry } from "./observability/telemetry";
 import { dataRoutes } from "./routes/data";
 import { healthRoutes } from "./routes/health";
+import { openApiRoutes } from "./routes/openapi";
 
 export interface AppOptions {
   db: Database;
@@ -31,6 +32,13 @@ export interface AppOptions {
   exposeCreatedBy?: boolean;
 }
 
+/**
+ * The API's document, packages/functions/openapi.json. Resolved here, in a module of src/ itself: the bundle puts
+ * every module into src/api.mjs and the stack copies the file beside it (stacks/Api.ts, copyFiles), so the same
+ * relative URL finds it in the checkout and on Lambda.
+ */
+const OPENAPI_DOCUMENT = new URL("../openapi.json", import.meta.url);
+
 /** The whole HTTP API, independent of its host (Lambda, the local server, tests). */
 export function createApp(options: AppOptions) {
   const app = new Hono<AppEnv>();
@@ -49,6 +57,7 @@ export function createApp(options: AppOptions) {
       }),
     )
     .route("/health", healthRoutes(options))
+    .route("/openapi.json", openApiRoutes(OPENAPI_DOCUMENT))
     .notFound(notFound)
     .onError(onError);
   return app;

@@ -1,6 +1,7 @@
 import { handle } from "hono/aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../core/test/support/database";
+import { OPENAPI_CACHE_CONTROL } from "../src/routes/openapi";
 import { postJson, testApp } from "./support/app";
 import { invoke } from "./support/events";
 
@@ -37,9 +38,10 @@ describe("every answer of the API", () => {
     expect(result.headers).toMatchObject({ "x-content-type-options": "nosniff", "cache-control": "no-store" });
   });
 
-  it("keeps what a route says about caching", async () => {
-    app.get("/cacheable", (c) => c.json({}, 200, { "Cache-Control": "public, max-age=60" }));
-    expect((await app.request("/cacheable")).headers.get("cache-control")).toBe("public, max-age=60");
+  it("keeps what a route says about caching: the OpenAPI document may be kept", async () => {
+    const response = await app.request("/openapi.json");
+    expect(response.headers.get("cache-control")).toBe(OPENAPI_CACHE_CONTROL);
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
   });
 });
 

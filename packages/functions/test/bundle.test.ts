@@ -15,6 +15,10 @@ async function sourcesOf(entry: string, outdir: string) {
 }
 
 const jose = (sources: string[]) => sources.filter((source) => /node_modules\/jose\//.test(source));
+/** The OpenAPI generator: its converter and the document's own code, build-time only. */
+const generator = (sources: string[]) =>
+  sources.filter((source) => /node_modules\/@valibot\/to-json-schema\/|node_modules\/openapi-typescript\/|scripts\/openapi\//.test(source));
+const DOCUMENT_FILE = fileURLToPath(new URL("../openapi.json", import.meta.url));
 
 describe("the Lambda bundle (packages/functions/src/api.ts, bundled as SST bundles it)", () => {
   let dir: string;
@@ -30,6 +34,29 @@ describe("the Lambda bundle (packages/functions/src/api.ts, bundled as SST bundl
     expect(bundle.text).not.toMatch(/createRemoteJWKSet|jwtVerify|ERR_JWKS/);
     // It does carry the access rule, which reads the claims.
     expect(bundle.sources.some((source) => source.endsWith("access/authorizer.ts"))).toBe(true);
+  });
+
+  it("carries neither the OpenAPI generator nor the document, which it reads from the file shipped beside it", async () => {
+    const bundle = await sourcesOf(join(src, "api.ts"), join(dir, "api"));
+    expect(generator(bundle.sources)).toEqual([]);
+    expect(bundle.sources.some((source) => source.endsWith("openapi.json"))).toBe(false);
+    // Not inlined either: no operation of the document appears in the code.
+    expect(bundle.text).not.toContain("listRecords");
+    expect(bundle.sources.some((source) => source.endsWith("routes/openapi.ts"))).toBe(true);
+  });
+
+  it("would show the generator, and the document, if the handler imported them (the check can fail)", async () => {
+    const entry = join(dir, "reaches-generator.ts");
+    await writeFile(
+      entry,
+      [
+        `export { openApiDocument } from ${JSON.stringify(join(src, "../../../scripts/openapi/document.ts"))};`,
+        `export { default as document } from ${JSON.stringify(DOCUMENT_FILE)};`,
+      ].join("\n"),
+    );
+    const bundle = await sourcesOf(entry, join(dir, "generator"));
+    expect(generator(bundle.sources).length).toBeGreaterThan(1);
+    expect(bundle.text).toContain("listRecords");
   });
 
   it("would show jose if something the handler imports reached the verifier (the check can fail)", async () => {

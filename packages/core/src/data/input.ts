@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { jsonObject, nonNegativeInteger, positiveInteger } from "../validation";
-import { NAME_MAX_LENGTH, readName, type NameProblem } from "./name";
+import { NAME_MAX_LENGTH, NAME_PATTERN, readName, type NameProblem } from "./name";
 
 export const PAGE_SIZE_DEFAULT = 100;
 export const PAGE_SIZE_MAX = 1000;
@@ -24,8 +24,20 @@ const storedName = v.rawTransform<string, string>(({ dataset, addIssue, NEVER })
   return NEVER;
 });
 
+/**
+ * What the API's document says of a name (storedName's rules cannot be read from a function): the same rules as a
+ * pattern, and the length, which the stored form can only shorten (NFC composes, trimming removes).
+ */
+const NAME_DOCUMENTED = v.metadata<string, Record<string, unknown>>({
+  minLength: 1,
+  maxLength: NAME_MAX_LENGTH,
+  pattern: NAME_PATTERN,
+  description: `1 to ${NAME_MAX_LENGTH} characters once stored (NFC, trimmed), something visible among them, no control characters or U+FFFD; unique.`,
+  examples: ["Ada Lovelace"],
+});
+
 /** The body of a create: a JSON object whose `name` follows the rules of ./name.ts, output as it is stored. */
-export const CreateBody = jsonObject({ name: v.pipe(v.string("name must be a string"), storedName) });
+export const CreateBody = jsonObject({ name: v.pipe(v.string("name must be a string"), NAME_DOCUMENTED, storedName) });
 export type CreateInput = v.InferOutput<typeof CreateBody>;
 
 /** The query of a list: a page size (`limit`, 100 unless given) and a keyset cursor (`after`: only ids after it). */

@@ -24,11 +24,20 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 const REPLACEMENT_CHARACTER = "\ufffd";
 
 // C0 and C1 control characters, DEL included.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
+const CONTROL = String.raw`\u0000-\u001f\u007f-\u009f`;
+const CONTROL_CHARACTERS = new RegExp(`[${CONTROL}]`, "u");
 
 // Characters that show nothing on their own: spaces, format characters (zero-width space, joiners, soft hyphen,
 // BOM), default-ignorables (Hangul fillers, variation selectors) and combining marks with no base to sit on.
-const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Mn}\p{Me}]+$/u;
+const INVISIBLE = String.raw`\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Mn}\p{Me}`;
+const INVISIBLE_ONLY = new RegExp(`^[${INVISIBLE}]+$`, "u");
+
+/**
+ * The rules below but the length, as one JSON Schema pattern (ECMA-262 with the `u` flag), built from the same
+ * character classes: something visible, no control character, lone surrogate or U+FFFD. For the API's document,
+ * where a client can check a name before sending it.
+ */
+export const NAME_PATTERN = `^(?![${INVISIBLE}]*$)[^${CONTROL}\\p{Surrogate}\\ufffd]*$`;
 
 // varchar(100) counts code points, so an emoji is one character here too, not two UTF-16 units.
 export const nameLength = (name: string) => [...name].length;

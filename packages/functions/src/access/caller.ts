@@ -42,7 +42,7 @@ export const MESSAGES = {
 } as const;
 
 // RFC 6750, section 3: no error code when no credentials came, invalid_token for a bad one, insufficient_scope.
-const CHALLENGE = {
+export const CHALLENGE = {
   missing: "Bearer",
   invalid: 'Bearer error="invalid_token"',
   scope: `Bearer error="insufficient_scope", scope="${WRITE_SCOPE.full}"`,

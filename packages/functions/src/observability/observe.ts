@@ -6,9 +6,9 @@ import { businessMetric } from "./business-metrics";
 import { withSourceMappedStack } from "./source-mapped";
 import type { Telemetry } from "./telemetry";
 
-const CORRELATION_HEADER = "x-correlation-id";
+export const CORRELATION_HEADER = "x-correlation-id";
 // Anything else (too long, spaces, quotes) is replaced rather than written into logs and headers.
-const CORRELATION_ID = /^[\w.:/+=-]{1,128}$/;
+export const CORRELATION_ID = /^[\w.:/+=-]{1,128}$/;
 
 /** The pattern of the route the request matched (`/data/:id`), passing over the `/*` of middleware. */
 function matchedRoute(c: Context): string | undefined {

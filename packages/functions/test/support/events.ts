@@ -6,6 +6,7 @@ import type {
   Context,
 } from "aws-lambda";
 import type { handle, LambdaEvent } from "hono/aws-lambda";
+import { checkAnswer } from "./contract";
 
 export interface EventInput {
   method: string;
@@ -118,9 +119,14 @@ export function lambdaContext(): Context {
 
 export type InvokeResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string>; body: string };
 
-/** Calls a Hono Lambda handler the way the Lambda runtime does for an HTTP API route. */
+/**
+ * Calls a Hono Lambda handler the way the Lambda runtime does for an HTTP API route; what it answers API Gateway is
+ * checked against the OpenAPI document (support/contract.ts).
+ */
 export async function invoke(handler: ReturnType<typeof handle>, input: EventInput): Promise<InvokeResult> {
   // hono types `body` as `string | null` where AWS omits it; the runtime object is the AWS one.
-  const result = await handler(httpApiEvent(input) as unknown as LambdaEvent, lambdaContext());
-  return result as InvokeResult;
+  const result = (await handler(httpApiEvent(input) as unknown as LambdaEvent, lambdaContext())) as InvokeResult;
+  const body = result.isBase64Encoded ? Buffer.from(result.body, "base64").toString("utf8") : result.body;
+  checkAnswer({ method: input.method, path: input.path, status: result.statusCode, headers: result.headers, body });
+  return result;
 }

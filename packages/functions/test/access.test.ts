@@ -10,7 +10,7 @@ import { createApp, type AppOptions } from "../src/app";
 import { openIssuer, tokenVerifier } from "../src/host/token-verifier";
 import { terminalTelemetry } from "../src/observability/terminal";
 import { cloudTelemetry } from "../src/observability/telemetry";
-import { postJson, silentTelemetry } from "./support/app";
+import { checkedAgainstDocument, postJson, silentTelemetry } from "./support/app";
 import { invoke, jwtClaims, type EventInput } from "./support/events";
 import { startOidcProvider, type TestOidcProvider } from "./support/oidc";
 import { captureOutput } from "./support/output";
@@ -43,7 +43,7 @@ beforeEach(() => database.reset());
 
 /** The app as `npm start` builds it with AUTH_ISSUER set: signed-in writes, tokens verified in the app. */
 const localApp = (overrides: Partial<AppOptions> = {}) =>
-  createApp({ db: database.db, ...settings, writes: "signed-in", identify: verify, telemetry: silentTelemetry(), ...overrides });
+  checkedAgainstDocument(createApp({ db: database.db, ...settings, writes: "signed-in", identify: verify, telemetry: silentTelemetry(), ...overrides }));
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const rows = () => database.asOwner((owner) => owner.execute(sql`select id, name, created_by from data order by id`));
@@ -223,7 +223,7 @@ describe("writes under npm start with AUTH_ISSUER: the app verifies the bearer t
     const token = await gone.clientCredentials({ scope: WRITE });
     await gone.close();
     const { result, logs } = await captureOutput(async () => {
-      const app = createApp({ db: database.db, ...settings, writes: "signed-in", identify, telemetry: cloudTelemetry(settings) });
+      const app = checkedAgainstDocument(createApp({ db: database.db, ...settings, writes: "signed-in", identify, telemetry: cloudTelemetry(settings) }));
       return app.request("/data", postJson({ name: "x" }, bearer(token)));
     });
     expect(result.status).toBe(500);

@@ -9,6 +9,7 @@ import { openTestDatabase, type TestDatabase } from "../../core/test/support/dat
 import { createApp, type AppOptions } from "../src/app";
 import { terminalTelemetry } from "../src/observability/terminal";
 import { cloudTelemetry, METRICS_NAMESPACE, SERVICE, type Telemetry } from "../src/observability/telemetry";
+import { checkedAgainstDocument } from "./support/app";
 import { invoke, jwtClaims, lambdaContext, type EventInput } from "./support/events";
 import { captureOutput, type EmfDocument } from "./support/output";
 
@@ -302,7 +303,7 @@ describe("a failing database", () => {
 
 describe("in a terminal (npm start)", () => {
   async function serve(telemetry: Telemetry, url: string, init?: RequestInit) {
-    const app = createApp({ db: database.db, ...settings, telemetry });
+    const app = checkedAgainstDocument(createApp({ db: database.db, ...settings, telemetry }));
     return captureOutput(async () => app.request(url, init));
   }
 

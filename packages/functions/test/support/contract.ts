@@ -36,14 +36,14 @@ ajv.addSchema(openApi, DOCUMENT_ID);
 const pointer = (ref: string) => ref.slice(2).split("/").map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~"));
 
 /** What a `#/…` reference of the document points at; anything else is itself. */
-function resolved<T>(value: T | { $ref: string }): T {
+export function resolved<T>(value: T | { $ref: string }): T {
   if (typeof value !== "object" || value === null || !("$ref" in value)) return value as T;
   return pointer(value.$ref).reduce<unknown>((node, key) => (node as Json)[key], openApi) as T;
 }
 
 const validators = new Map<string, ValidateFunction>();
 /** A validator of the schema at `path` in the document, its references resolved there. */
-function validatorAt(path: string[]): ValidateFunction {
+export function validatorAt(path: string[]): ValidateFunction {
   const ref = `${DOCUMENT_ID}#/${path.map((part) => part.replaceAll("~", "~0").replaceAll("/", "~1")).join("/")}`;
   let validate = validators.get(ref);
   if (!validate) {

@@ -6,6 +6,7 @@ import { Match } from "aws-cdk-lib/assertions";
 import postgres from "postgres";
 import { httpApiEvent } from "../packages/functions/test/support/events";
 import { beforeAll, describe, expect, it } from "vitest";
+import { OPENAPI_DOCUMENT } from "./Api";
 import { HOSTED_ZONE_ID, SYNTH_ENV, synthesizeStage, type SynthesizedStage } from "./synth";
 import { synthesized, type Synthesized } from "./testing";
 
@@ -223,7 +224,7 @@ describe.each(["staging", "prod"] as const)("the %s API's writes", (stage) => {
       expect(routes[key]!.type, key).toBe("JWT");
       expect(routes[key]!.authorizer, key).toEqual(routes["POST /data"]!.authorizer);
     }
-    // GET /data and GET /health have no route of their own: $default, without authorizer, serves them (and 404/405).
+    // GET /data, /health and /openapi.json have no route of their own: $default, without authorizer, serves them (and 404/405).
     expect(Object.keys(routes).filter((key) => /^GET |health/.test(key))).toEqual([]);
   });
 
@@ -348,6 +349,26 @@ describe("the local API", () => {
 });
 
 describe("the API's bundle, as the stack ships it", () => {
+  it("serves GET /openapi.json from the document copied beside it (copyFiles), the committed bytes", async () => {
+    const local = await synthesized("local");
+    const bundle = local.bundles["Api/ApiFunction"]!;
+    const committed = readFileSync(join(process.cwd(), OPENAPI_DOCUMENT), "utf8");
+    expect(readFileSync(join(bundle, OPENAPI_DOCUMENT), "utf8")).toBe(committed);
+    // The bundled handler finds it where the app looks, in a process of its own with no checkout beside it.
+    const entry = join(bundle, "packages/functions/src/api.mjs");
+    const event = JSON.stringify(httpApiEvent({ method: "GET", path: "/openapi.json" }));
+    const script = `const { handler } = await import(${JSON.stringify(entry)}); const r = await handler(${event}, { getRemainingTimeInMillis: () => 10000 }); process.stdout.write(JSON.stringify(r));`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: bundle,
+      env: { PATH: process.env.PATH, AWS_REGION: "eu-west-1", AWS_LAMBDA_FUNCTION_NAME: "api", STAGE: "local", LOG_LEVEL: "silent", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" },
+      encoding: "utf8",
+    });
+    const result = JSON.parse(run.stdout) as { statusCode: number; body: string; headers: Record<string, string> };
+    expect(result.statusCode, run.stderr).toBe(200);
+    expect(result.body).toBe(committed);
+    expect(result.headers["cache-control"]).toMatch(/^public/);
+  });
+
   it("logs an error with a stack that points at the TypeScript, with no --enable-source-maps", async () => {
     const local = await synthesized("local");
     const entry = join(local.bundles["Api/ApiFunction"]!, "packages/functions/src/api.mjs");

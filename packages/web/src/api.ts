@@ -1,19 +1,17 @@
-import type { Info, Page } from "@data-api/core/data";
+import createClient from "openapi-fetch";
+import type { components, paths } from "./api-schema";
 import { nextCursor } from "./link";
 
-// The record and its page are the API's own types: a type-only import, so nothing of core enters the bundle.
-export type { Info, Page } from "@data-api/core/data";
+// The API's own types, generated from its OpenAPI document (`npm run openapi`): type-only, nothing enters the bundle.
+type Schemas = components["schemas"];
+export type Info = Pick<Schemas["Record"], "id" | "name">;
+export type Health = Schemas["Health"];
+export type FieldIssue = NonNullable<Schemas["Problem"]["errors"]>[number];
 
-export interface Health {
-  status: string;
-  checks: { database: string };
-  version: string;
-  stage: string;
-}
-
-export interface FieldIssue {
-  field: string;
-  message: string;
+export interface Page {
+  items: Info[];
+  /** The `after` cursor of the next page, when there is one. */
+  next?: number;
 }
 
 /** The API answered with an error; `message` is its own words ("Data already exists"). */
@@ -34,9 +32,11 @@ export class ApiUnreachableError extends Error {}
 export const PAGE_SIZE = 20;
 export const REQUEST_TIMEOUT_MS = 10_000;
 
+// The API's answers are what its document says (its contract tests hold it to that), so a successful one is used
+// as typed. What is checked at run time is what may not be the API talking: an error (a gateway, a CDN or API
+// Gateway's own authorizer answer for it), a 503 (which proxies send too) and a success that is not JSON at all
+// (VITE_API_URL pointing at the web site).
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
-const isInfo = (value: unknown): value is Info =>
-  isObject(value) && Number.isInteger(value.id) && typeof value.name === "string";
 const isIssue = (value: unknown): value is FieldIssue =>
   isObject(value) && typeof value.field === "string" && typeof value.message === "string";
 const isHealth = (value: unknown): value is Health =>
@@ -46,14 +46,7 @@ const isHealth = (value: unknown): value is Health =>
   typeof value.checks.database === "string" &&
   typeof value.version === "string" &&
   typeof value.stage === "string";
-
-async function jsonOf(response: Response): Promise<unknown> {
-  try {
-    return await response.json();
-  } catch {
-    return undefined;
-  }
-}
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
 
 /** The error an answer stands for, also when a proxy in front of the API sends an HTML page instead of JSON. */
 function failure(response: Response, body: unknown): ApiError {
@@ -63,11 +56,6 @@ function failure(response: Response, body: unknown): ApiError {
   const issues = Array.isArray(body.errors) ? body.errors.filter(isIssue) : [];
   const requestId = typeof body.requestId === "string" ? body.requestId : undefined;
   return new ApiError(response.status, body.message, issues, requestId);
-}
-
-function expect<T>(body: unknown, valid: (body: unknown) => body is T, response: Response): T {
-  if (valid(body)) return body;
-  throw new ApiError(response.status, "The API answered in an unexpected shape");
 }
 
 /**
@@ -93,77 +81,71 @@ export interface ApiOptions {
  */
 const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, "0")).join("");
 
-/** A typed client of the data API at `baseUrl` ("" for the page's own origin). */
+/** A client of the data API at `baseUrl` ("" for the page's own origin), typed by its OpenAPI document. */
 export function createApi(baseUrl: string, { timeoutMs = REQUEST_TIMEOUT_MS, auth }: ApiOptions = {}) {
   // One key per name until it is added: a retry of an add whose answer never came (a timeout, a lost connection,
   // a 503) gets that add's answer, not "Data already exists" for the person's own record.
   const addKeys = new Map<string, string>();
 
-  async function call(path: string, init: RequestInit = {}, token?: string): Promise<Response> {
+  async function send(request: Request, token?: string): Promise<Response> {
+    const headers = new Headers(request.headers);
+    if (token) headers.set("authorization", `Bearer ${token}`);
+    let response: Response;
     try {
-      return await fetch(`${baseUrl}${path}`, {
-        ...init,
-        headers: { accept: "application/json", ...init.headers, ...(token && { authorization: `Bearer ${token}` }) },
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      response = await fetch(new Request(request, { headers, signal: AbortSignal.timeout(timeoutMs) }));
     } catch (error) {
       throw new ApiUnreachableError(`No answer from the API at ${baseUrl || "this site"}`, { cause: error });
     }
+    const empty = response.status === 204 || response.headers.get("content-length") === "0";
+    if (response.ok && !empty && !JSON_TYPE.test(response.headers.get("content-type") ?? "")) {
+      throw new ApiError(response.status, "The API answered in an unexpected shape");
+    }
+    return response;
   }
 
-  /** A write, with the access token if there is one; a refused token is renewed and the write retried once. */
-  async function write(path: string, init: RequestInit): Promise<Response> {
-    if (!auth) return call(path, init);
+  /** Reads go as they are; a write carries the access token if there is one, renewed and retried once when refused. */
+  async function call(request: Request): Promise<Response> {
+    if (!auth || request.method === "GET") return send(request);
     const token = await auth.token();
-    let response = await call(path, init, token);
+    const retry = request.clone();
+    let response = await send(request, token);
     if (response.status !== 401) return response;
     const renewed = token && (await auth.renew?.());
-    if (renewed) response = await call(path, init, renewed);
+    if (renewed) response = await send(retry, renewed);
     if (response.status === 401) auth.rejected?.();
     return response;
   }
 
-  async function succeeded(response: Response): Promise<unknown> {
-    const body = await jsonOf(response);
-    if (!response.ok) throw failure(response, body);
-    return body;
-  }
+  const client = createClient<paths>({ baseUrl, fetch: call, headers: { accept: "application/json" } });
 
   return {
     async list(after?: number, limit = PAGE_SIZE): Promise<Page> {
-      const query = new URLSearchParams({ limit: String(limit) });
-      if (after !== undefined) query.set("after", String(after));
-      const response = await call(`/data?${query}`);
-      const body = await succeeded(response);
-      const items = expect(body, (value): value is Info[] => Array.isArray(value) && value.every(isInfo), response);
-      return { items, next: nextCursor(response.headers.get("link")) };
+      const { data, error, response } = await client.GET("/data", { params: { query: { limit, after } } });
+      if (!data) throw failure(response, error);
+      return { items: data.map(({ id, name }) => ({ id, name })), next: nextCursor(response.headers.get("link")) };
     },
 
     async add(name: string): Promise<Info> {
       const key = addKeys.get(name) ?? newKey();
       addKeys.set(name, key);
-      const response = await write("/data", {
-        method: "POST",
-        // The field is an RFC 8941 String: quoted (hex needs no escapes).
-        headers: { "content-type": "application/json", "idempotency-key": `"${key}"` },
-        body: JSON.stringify({ name }),
-      });
-      const body = expect(await succeeded(response), isInfo, response);
+      // The field is an RFC 8941 String: quoted (hex needs no escapes).
+      const { data, error, response } = await client.POST("/data", { body: { name }, params: { header: { "Idempotency-Key": `"${key}"` } } });
+      if (!data) throw failure(response, error);
       addKeys.delete(name);
-      return { id: body.id, name: body.name };
+      return { id: data.id, name: data.name };
     },
 
     async remove(id: number): Promise<void> {
-      await succeeded(await write(`/data/${id}`, { method: "DELETE" }));
+      const { error, response } = await client.DELETE("/data/{id}", { params: { path: { id } } });
+      if (!response.ok) throw failure(response, error);
     },
 
     /** The health report; a 503 still carries one (the database is down, the API is not). */
     async health(): Promise<Health> {
-      const response = await call("/health");
-      const body = await jsonOf(response);
-      if (response.status === 503 && isHealth(body)) return body;
-      if (!response.ok) throw failure(response, body);
-      return expect(body, isHealth, response);
+      const { data, error, response } = await client.GET("/health");
+      if (response.status === 503 && isHealth(error)) return error;
+      if (!data) throw failure(response, error);
+      return data;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { Match } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { contentSecurityPolicy, PAGE_HEADERS } from "../packages/functions/src/host/page-headers";
+import { contentSecurityPolicy, PAGE_HEADERS, REFERENCE_PAGE, referencePolicy } from "../packages/functions/src/host/page-headers";
 import { hostedDomainPrefix } from "./Auth";
 import { HOSTED_ZONE_ID } from "./synth";
 import { synthesized, type Synthesized } from "./testing";
@@ -86,8 +86,8 @@ describe.each(Object.entries(EXPECTED))("the %s web page", (stage, expected) => 
   });
 
   it("is answered with the security headers npm start sends, HSTS, and in connect-src the API's origin and the sign-in's", () => {
-    const [policyId, policy] = Object.entries(web(stage).findResources("AWS::CloudFront::ResponseHeadersPolicy"))[0] as [string, Resource];
-    expect(distribution(stage).Properties.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    const { Ref: policyId } = distribution(stage).Properties.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId;
+    const policy = web(stage).findResources("AWS::CloudFront::ResponseHeadersPolicy")[policyId] as Resource;
     const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
     expect(headers).toMatchObject({
       ContentTypeOptions: { Override: true },
@@ -100,6 +100,22 @@ describe.each(Object.entries(EXPECTED))("the %s web page", (stage, expected) => 
     else expect(JSON.stringify(csp)).toContain("connect-src 'self' \",{\"Fn::ImportValue\"");
     // Signing in leaves the page and comes back by navigation, which neither connect-src nor form-action governs.
     expect(JSON.stringify(csp)).toContain("form-action 'self'");
+  });
+
+  it("answers the API reference page alone with inline styles allowed, its other headers the page's", () => {
+    const config = distribution(stage).Properties.DistributionConfig;
+    expect(config.CacheBehaviors.map((behavior: { PathPattern: string }) => behavior.PathPattern)).toEqual([REFERENCE_PAGE]);
+    const [reference] = config.CacheBehaviors;
+    expect(reference.TargetOriginId).toBe(config.DefaultCacheBehavior.TargetOriginId);
+    expect(reference.ViewerProtocolPolicy).toBe("redirect-to-https");
+    const policies = web(stage).findResources("AWS::CloudFront::ResponseHeadersPolicy");
+    const headers = (policies[reference.ResponseHeadersPolicyId.Ref] as Resource).Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const page = (policies[config.DefaultCacheBehavior.ResponseHeadersPolicyId.Ref] as Resource).Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    expect({ ...headers, ContentSecurityPolicy: undefined }).toEqual({ ...page, ContentSecurityPolicy: undefined });
+    const csp = headers.ContentSecurityPolicy.ContentSecurityPolicy;
+    if (expected.api) expect(csp).toBe(referencePolicy([expected.api]));
+    expect(JSON.stringify(csp)).toContain("style-src 'self' 'unsafe-inline'");
+    expect(JSON.stringify(page.ContentSecurityPolicy)).not.toContain("unsafe-inline");
   });
 
   it("is built with the API's URL, and where writes are signed-in with the issuer, the page's client and the scopes", () => {

@@ -5,7 +5,7 @@ import { S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { NagSuppressions } from "cdk-nag";
 import { StaticSite, use, type StackContext } from "sst/constructs";
-import { contentSecurityPolicy, HSTS_MAX_AGE_SECONDS, PAGE_HEADERS } from "../packages/functions/src/host/page-headers";
+import { contentSecurityPolicy, HSTS_MAX_AGE_SECONDS, PAGE_HEADERS, REFERENCE_PAGE, referencePolicy } from "../packages/functions/src/host/page-headers";
 import { pageEnv } from "../packages/web/src/config";
 import { Api } from "./Api";
 import { useStageConfig } from "./config";
@@ -24,12 +24,12 @@ const PAGE = { path: "packages/web", buildCommand: "npm run build", buildOutput:
  * call in connect-src: the API's, and where it signs in those of the issuer (discovery) and its token endpoint.
  * Going to the hosted sign-in and back is a navigation, which connect-src and form-action do not govern.
  */
-function pageHeaders(stack: StackContext["stack"], connectOrigins: string[]) {
+function pageHeaders(stack: StackContext["stack"], id: string, comment: string, policy: string) {
   const override = true;
-  return new cloudfront.ResponseHeadersPolicy(stack, "PageHeaders", {
-    comment: "The web page's security headers",
+  return new cloudfront.ResponseHeadersPolicy(stack, id, {
+    comment,
     securityHeadersBehavior: {
-      contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(connectOrigins), override },
+      contentSecurityPolicy: { contentSecurityPolicy: policy, override },
       contentTypeOptions: { override },
       frameOptions: { frameOption: PAGE_HEADERS["X-Frame-Options"] as cloudfront.HeadersFrameOption, override },
       referrerPolicy: { referrerPolicy: PAGE_HEADERS["Referrer-Policy"] as cloudfront.HeadersReferrerPolicy, override },
@@ -60,6 +60,8 @@ export function Web({ stack, app }: StackContext) {
     removalPolicy: RemovalPolicy.DESTROY,
     autoDeleteObjects: true,
   });
+  const origin = S3BucketOrigin.withOriginAccessControl(files);
+  const connectOrigins = [api.url, ...(signIn?.identity.connectOrigins ?? [])];
   const site = new StaticSite(stack, "Site", {
     ...PAGE,
     environment: pageEnv({
@@ -77,8 +79,17 @@ export function Web({ stack, app }: StackContext) {
         logFilePrefix: "cdn/",
         defaultBehavior: {
           // Origin access control: CloudFront signs its requests and the bucket policy admits only this distribution.
-          origin: S3BucketOrigin.withOriginAccessControl(files),
-          responseHeadersPolicy: pageHeaders(stack, [api.url, ...(signIn?.identity.connectOrigins ?? [])]),
+          origin,
+          responseHeadersPolicy: pageHeaders(stack, "PageHeaders", "The web page's security headers", contentSecurityPolicy(connectOrigins)),
+        },
+        // The API reference, whose Scalar bundle needs inline styles; it calls only the API, for its document. Only
+        // its exact path: the main page links it so (SST's function would rewrite /reference after this choice).
+        additionalBehaviors: {
+          [REFERENCE_PAGE]: {
+            origin,
+            viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            responseHeadersPolicy: pageHeaders(stack, "ReferenceHeaders", "The API reference page's security headers", referencePolicy([api.url])),
+          },
         },
       },
     },

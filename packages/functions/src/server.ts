@@ -9,7 +9,7 @@ import { nobodyIdentified } from "./access/caller";
 import { createApp } from "./app";
 import { localAccess } from "./host/auth-settings";
 import { createHttpServer, listen, urlOf } from "./host/http-server";
-import { contentSecurityPolicy, PAGE_HEADERS } from "./host/page-headers";
+import { contentSecurityPolicy, PAGE_HEADERS, REFERENCE_PAGE, referencePolicy } from "./host/page-headers";
 import { hostSettings } from "./host/settings";
 import { refuseToStart, startStep } from "./host/startup";
 import { terminalTelemetry } from "./observability/terminal";
@@ -45,6 +45,7 @@ try {
     : undefined;
   // The page signs in at the issuer: its scripts fetch the discovery document and the token endpoint there.
   const pageHeaders = issuer ? { ...PAGE_HEADERS, "Content-Security-Policy": contentSecurityPolicy(issuer.origins) } : PAGE_HEADERS;
+  const referenceHeaders = { ...PAGE_HEADERS, "Content-Security-Policy": referencePolicy() };
   const opened = await startStep("the database", () => openDatabase(config));
   database = opened;
   await startStep(opened.description, () => opened.migrate(paths.migrations));
@@ -54,6 +55,8 @@ try {
   if (existsSync(paths.webDist)) {
     const index = await readFile(`${paths.webDist}/index.html`, "utf8");
     app.get("/", page(pageHeaders, "no-cache"), (c) => c.html(index));
+    const reference = await readFile(`${paths.webDist}${REFERENCE_PAGE}`, "utf8");
+    app.get(REFERENCE_PAGE, page(referenceHeaders, "no-cache"), (c) => c.html(reference));
     app.get("/assets/*", page(pageHeaders, "public, max-age=31536000, immutable"), serveStatic({ root: paths.webDist }));
   }
 

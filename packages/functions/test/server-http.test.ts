@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PAGE_HEADERS } from "../src/host/page-headers";
+import { PAGE_HEADERS, REFERENCE_PAGE, referencePolicy } from "../src/host/page-headers";
 import { PIPELINE_LIMITS } from "../src/host/pipelining";
 import { RawConnection } from "./support/raw-http";
 import { startServer, type RunningServer } from "./support/server";
@@ -212,7 +212,17 @@ describe.each(databases)("the HTTP layer of npm start, on %s", { timeout: 60_000
       expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
       expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
       const urls = [...html.matchAll(/\s(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
-      for (const url of urls) expect(url, url).toMatch(/^(\/assets\/|\/data$|data:,$)/);
+      for (const url of urls) expect(url, url).toMatch(/^(\/assets\/|\/data$|\/reference\.html$|data:,$)/);
+    });
+
+    it("serves the API reference with the page's headers but for inline styles, which Scalar needs", async () => {
+      const response = await fetch(`${server.url}${REFERENCE_PAGE}`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toMatch(/<script type="module" crossorigin src="\/assets\/reference-[\w-]+\.js">/);
+      expect(response.headers.get("content-security-policy")).toBe(referencePolicy());
+      for (const [name, value] of Object.entries(PAGE_HEADERS)) {
+        if (name !== "Content-Security-Policy") expect(response.headers.get(name), name).toBe(value);
+      }
     });
   });
 });

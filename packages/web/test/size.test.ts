@@ -19,12 +19,24 @@ async function files(folder: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
 
-const scriptsOf = async (folder: string) =>
-  (await Promise.all((await files(folder)).filter((file) => file.endsWith(".js")).map((file) => readFile(file, "utf8")))).join("\n");
 
-async function weigh(folder: string) {
+/** The local files an HTML page of the build loads (its scripts, styles and preloads), by their path in the build. */
+async function loadedBy(folder: string, html: string): Promise<string[]> {
+  const text = await readFile(join(folder, html), "utf8");
+  const references = [...text.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+  return references.filter((reference) => !reference.startsWith("data:")).map((reference) => reference.slice(1));
+}
+
+/** The scripts of the build, all of them or those one page loads. */
+async function scriptsOf(folder: string, html?: string): Promise<string> {
+  const all = html ? (await loadedBy(folder, html)).map((file) => join(folder, file)) : await files(folder);
+  return (await Promise.all(all.filter((file) => file.endsWith(".js")).map((file) => readFile(file, "utf8")))).join("\n");
+}
+
+/** A page of the build, gzipped: its HTML and everything it loads. */
+async function weigh(folder: string, html = "index.html") {
   const sizes = await Promise.all(
-    (await files(folder)).map(async (file) => ({ file: file.slice(folder.length + 1), gzipped: gzipSync(await readFile(file)).length })),
+    [html, ...(await loadedBy(folder, html))].map(async (file) => ({ file, gzipped: gzipSync(await readFile(join(folder, file))).length })),
   );
   const total = sizes.reduce((sum, { gzipped }) => sum + gzipped, 0);
   const report = `${(total / 1024).toFixed(1)} KB gzipped (${sizes.map(({ file, gzipped }) => `${file} ${(gzipped / 1024).toFixed(1)} KB`).join(", ")})`;
@@ -40,7 +52,8 @@ const build = (env: PageBuildEnv = {}, outDir?: string) =>
 
 const count = (text: string, part: string) => text.split(part).length - 1;
 
-describe("the built page", () => {
+// Every build makes the API reference's 3.5 MB Scalar bundle too: builds take their time on two cores.
+describe("the built page", { timeout: 120_000 }, () => {
   const temporary: string[] = [];
   const folder = async () => {
     const made = await mkdtemp(join(tmpdir(), "data-api-web-build-"));
@@ -65,7 +78,7 @@ describe("the built page", () => {
   });
 
   it("leaves the sign-in code out where writes are public (no issuer)", async () => {
-    const scripts = await scriptsOf(dist);
+    const scripts = await scriptsOf(dist, "index.html");
     for (const part of SIGN_IN_CODE) expect(scripts, part).not.toContain(part);
   });
 
@@ -76,7 +89,7 @@ describe("the built page", () => {
     console.log(`web page with sign-in: ${report}`);
     expect(sizes.map(({ file }) => file.split(".").pop()).sort()).toEqual(["css", "html", "js"]);
     expect(total).toBeLessThan(BUDGET_BYTES);
-    const scripts = await scriptsOf(signedIn);
+    const scripts = await scriptsOf(signedIn, "index.html");
     for (const part of SIGN_IN_CODE) expect(scripts, part).toContain(part);
   });
 
@@ -103,14 +116,24 @@ describe("the built page", () => {
     expect(uploaded.length).toBe(valueScripts.length);
   });
 
-  it("references only files under /assets/, the one folder the local server serves besides /", async () => {
-    const html = await readFile(join(dist, "index.html"), "utf8");
-    const references = [...html.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
-    const local = references.filter((reference) => !reference.startsWith("data:"));
-    expect(local.length).toBeGreaterThanOrEqual(2);
-    for (const reference of local) {
-      expect(reference).toMatch(/^\/assets\/[\w.-]+\.(js|css)$/);
-      await expect(readFile(join(dist, reference))).resolves.toBeDefined();
+  it("references only files under /assets/, the one folder the local server serves besides its two pages", async () => {
+    for (const html of ["index.html", "reference.html"]) {
+      const local = await loadedBy(dist, html);
+      expect(local.length, html).toBeGreaterThanOrEqual(1);
+      for (const reference of local) {
+        expect(reference).toMatch(/^assets\/[\w.-]+\.(js|css)$/);
+        await expect(readFile(join(dist, reference))).resolves.toBeDefined();
+      }
     }
+  });
+
+  it("loads the API reference (Scalar) only on its own page, which the main page links", async () => {
+    const [main, reference] = await Promise.all([loadedBy(dist, "index.html"), loadedBy(dist, "reference.html")]);
+    expect(main.filter((file) => reference.includes(file))).toEqual([]);
+    expect(await scriptsOf(dist, "reference.html")).toContain("createApiReference");
+    expect(await scriptsOf(dist, "index.html")).not.toContain("createApiReference");
+    expect(await readFile(join(dist, "index.html"), "utf8")).toContain('href="/reference.html"');
+    const { report } = await weigh(dist, "reference.html");
+    console.log(`API reference page: ${report}`);
   });
 });

@@ -7,11 +7,11 @@
  * has no inline script or style, and calls only the API: its own origin under `npm start`, the API's origin in
  * the cloud.
  */
-export function contentSecurityPolicy(apiOrigins: string[] = []): string {
+export function contentSecurityPolicy(apiOrigins: string[] = [], { inlineStyles = false } = {}): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self'",
+    inlineStyles ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
     // `<link rel="icon" href="data:,">`: no favicon request.
     "img-src 'self' data:",
     ["connect-src 'self'", ...apiOrigins].join(" "),
@@ -20,6 +20,14 @@ export function contentSecurityPolicy(apiOrigins: string[] = []): string {
     "form-action 'self'",
   ].join("; ");
 }
+
+/**
+ * The API reference (packages/web/reference.html): Scalar's bundle puts its styles in `<style>` elements and
+ * `style` attributes, so that page alone may have inline styles. Its script is still only its own file, and it
+ * fetches only the API's document.
+ */
+export const REFERENCE_PAGE = "/reference.html";
+export const referencePolicy = (apiOrigins: string[] = []) => contentSecurityPolicy(apiOrigins, { inlineStyles: true });
 
 export const PAGE_HEADERS = {
   "Content-Security-Policy": contentSecurityPolicy(),

@@ -29,6 +29,7 @@ export default defineConfig({
         "packages/functions/src/probe/canary.ts",
         "packages/functions/src/migrate-cli.ts",
         "packages/web/src/main.ts",
+        "packages/web/src/reference.ts",
         "packages/web/src/ui/**",
       ],
       reporter: ["text-summary", "json-summary", "html"],

@@ -1,8 +1,10 @@
 import { WRITE_SCOPE } from "@data-api/core/access";
 import { Data } from "@data-api/core/data";
+import { Idempotency } from "@data-api/core/idempotency";
 import { toJsonSchema, type ConversionConfig, type JsonSchema } from "@valibot/to-json-schema";
 import * as v from "valibot";
 import { CHALLENGE, MESSAGES } from "../../packages/functions/src/access/caller";
+import { BARE_KEY, SF_STRING } from "../../packages/functions/src/http/idempotency-key";
 import { BODY_LIMIT_BYTES } from "../../packages/functions/src/http/json-body";
 import { CORRELATION_HEADER, CORRELATION_ID } from "../../packages/functions/src/observability/observe";
 
@@ -115,10 +117,7 @@ function queryParameters(schema: v.ObjectSchema<v.ObjectEntries, undefined>, des
   }));
 }
 
-const IDEMPOTENCY = {
-  inProgress: "A request with this Idempotency-Key is still in progress",
-  reused: "Idempotency-Key was already used with a different body",
-};
+const IDEMPOTENCY = { inProgress: Idempotency.MESSAGES.inProgress, reused: Idempotency.MESSAGES.otherBody };
 
 export function openApiDocument() {
   return {
@@ -287,10 +286,12 @@ export function openApiDocument() {
           description: [
             "Makes the write safe to retry (IETF httpapi draft): the same key with the same body within 24 hours gets the first answer (status and body) without a second insert;",
             `while the first is still being answered, 409 "${IDEMPOTENCY.inProgress}"; the same key with another body, 422 "${IDEMPOTENCY.reused}". One key per intended write, e.g. a UUID.`,
+            `The field is an RFC 8941 String ("…", as the draft says) or the key bare; the key is 1 to ${Idempotency.KEY_MAX_LENGTH} characters of printable ASCII.`,
             "Without it a retry of a write that was stored gets 409 \"Data already exists\".",
           ].join(" "),
-          schema: { type: "string", minLength: 1 },
-          example: "8e03978e-40d5-43e8-bc93-6894a57f9324",
+          // The field as sent: an RFC 8941 String, or the bare key many clients send; the key inside is 1 to KEY_MAX_LENGTH characters.
+          schema: { type: "string", pattern: `(${SF_STRING.source})|(${BARE_KEY.source})` },
+          example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"',
         },
       },
       headers: {

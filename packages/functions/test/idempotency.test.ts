@@ -69,12 +69,21 @@ describe("POST /data with an Idempotency-Key", () => {
     expect(await names()).toEqual(["a", "b"]);
   });
 
+  it("takes a bare key, as many clients send it, as the same key as its quoted form", async () => {
+    const bare = await add("c", "8e03978e-40d5-43e8-bc93-6894a57f9324");
+    expect(bare.status).toBe(200);
+    expect(await add("c", '"8e03978e-40d5-43e8-bc93-6894a57f9324"')).toEqual(bare);
+    expect(await names()).toEqual(["c"]);
+    expect(await keyCount()).toBe(1);
+  });
+
   it.each([
-    ["a bare token, not a quoted string", "8e03978e-40d5-43e8-bc93-6894a57f9324", /must be one quoted string/],
-    ["a string with an unknown escape", '"a\\b"', /must be one quoted string/],
-    ["a string with a character outside printable ASCII", '"clé"', /must be one quoted string/],
-    ["an unterminated string", '"abc', /must be one quoted string/],
-    ["two keys (two fields, joined by a comma)", '"a", "b"', /must be one quoted string/],
+    ["a bare key with a space", "8e03978e 40d5", /must be a quoted string/],
+    ["a bare key outside visible ASCII", "clé", /must be a quoted string/],
+    ["a string with an unknown escape", '"a\\b"', /must be a quoted string/],
+    ["a string with a character outside printable ASCII", '"clé"', /must be a quoted string/],
+    ["an unterminated string", '"abc', /must be a quoted string/],
+    ["two keys (two fields, joined by a comma)", '"a", "b"', /must be a quoted string/],
     ["an empty string", '""', /must not be empty/],
     ["a key of 256 characters", `"${"k".repeat(256)}"`, /must be at most 255 characters/],
   ])("refuses %s with 400 JSON, writing nothing", async (_, key, message) => {
@@ -186,7 +195,7 @@ describe("the Lambda handler on API Gateway HTTP API events, writes signed in", 
     expect(other.statusCode).toBe(422);
     expect(other.headers["content-type"]).toMatch(/^application\/json/);
     expect(JSON.parse(other.body)).toEqual({ message: "Idempotency-Key was already used with a different body" });
-    const malformed = await keyedAdd("alice", "Grace", "unquoted");
+    const malformed = await keyedAdd("alice", "Grace", '"a", "b"');
     expect(malformed.statusCode).toBe(400);
     expect(JSON.parse(malformed.body).errors).toEqual([{ field: "Idempotency-Key", message: expect.stringMatching(/quoted string/) }]);
   });

@@ -176,8 +176,8 @@ export interface components {
         /** @description Ties the request to its log lines; echoed in the answer. Anything else than 1 to 128 of `A-Za-z0-9_.:/+=-` is replaced by the request id. */
         CorrelationId: string;
         /**
-         * @description Makes the write safe to retry (IETF httpapi draft): the same key with the same body within 24 hours gets the first answer (status and body) without a second insert; while the first is still being answered, 409 "A request with this Idempotency-Key is still in progress"; the same key with another body, 422 "Idempotency-Key was already used with a different body". One key per intended write, e.g. a UUID. Without it a retry of a write that was stored gets 409 "Data already exists".
-         * @example 8e03978e-40d5-43e8-bc93-6894a57f9324
+         * @description Makes the write safe to retry (IETF httpapi draft): the same key with the same body within 24 hours gets the first answer (status and body) without a second insert; while the first is still being answered, 409 "A request with this Idempotency-Key is still in progress"; the same key with another body, 422 "Idempotency-Key was already used with a different body". One key per intended write, e.g. a UUID. The field is an RFC 8941 String ("…", as the draft says) or the key bare; the key is 1 to 255 characters of printable ASCII. Without it a retry of a write that was stored gets 409 "Data already exists".
+         * @example "8e03978e-40d5-43e8-bc93-6894a57f9324"
          */
         IdempotencyKey: string;
     };
@@ -275,8 +275,8 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the write safe to retry (IETF httpapi draft): the same key with the same body within 24 hours gets the first answer (status and body) without a second insert; while the first is still being answered, 409 "A request with this Idempotency-Key is still in progress"; the same key with another body, 422 "Idempotency-Key was already used with a different body". One key per intended write, e.g. a UUID. Without it a retry of a write that was stored gets 409 "Data already exists".
-                 * @example 8e03978e-40d5-43e8-bc93-6894a57f9324
+                 * @description Makes the write safe to retry (IETF httpapi draft): the same key with the same body within 24 hours gets the first answer (status and body) without a second insert; while the first is still being answered, 409 "A request with this Idempotency-Key is still in progress"; the same key with another body, 422 "Idempotency-Key was already used with a different body". One key per intended write, e.g. a UUID. The field is an RFC 8941 String ("…", as the draft says) or the key bare; the key is 1 to 255 characters of printable ASCII. Without it a retry of a write that was stored gets 409 "Data already exists".
+                 * @example "8e03978e-40d5-43e8-bc93-6894a57f9324"
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Ties the request to its log lines; echoed in the answer. Anything else than 1 to 128 of `A-Za-z0-9_.:/+=-` is replaced by the request id. */

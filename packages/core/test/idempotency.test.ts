@@ -4,6 +4,7 @@ import { Data } from "../src/data/index";
 import { rowsOf, type Database } from "../src/db/database";
 import { ConflictError, DatabaseUnavailableError, UnprocessableError } from "../src/error";
 import { Idempotency, type Answer, type KeyedRequest } from "../src/idempotency/index";
+import { cutCommitsOfData } from "./support/commit-cut";
 import { openTestDatabase, type TestDatabase } from "./support/database";
 
 let database: TestDatabase;
@@ -182,27 +183,20 @@ describe("expiry", () => {
 describe("a write cut short", () => {
   afterAll(() =>
     database.asOwner(async (owner) => {
-      await owner.execute(sql`drop trigger if exists cut_at_commit on data`);
-      await owner.execute(sql`drop function if exists cut_at_commit`);
       await owner.execute(sql`drop trigger if exists cut_connection on idempotency_keys`);
       await owner.execute(sql`drop function if exists cut_connection`);
     }),
   );
 
   it("whose commit fails keeps neither the row nor the answer, and its retry with the key inserts once", async () => {
-    // A deferred constraint trigger runs at COMMIT, after every statement of the write: it fails the commit as a
-    // connection lost at that moment would (SQLSTATE 08006).
-    await database.asOwner(async (owner) => {
-      await owner.execute(sql.raw(`create function cut_at_commit() returns trigger language plpgsql as $$
-        begin raise exception 'the connection was cut at commit' using errcode = '08006'; end $$`));
-      await owner.execute(sql.raw(`create constraint trigger cut_at_commit after insert on data
-        deferrable initially deferred for each row execute function cut_at_commit()`));
-    });
-    await expect(once(keyed("k1", "Ada"))).rejects.toThrow(DatabaseUnavailableError);
-    expect(await names()).toEqual([]);
-    expect(await keys()).toEqual([]);
-
-    await database.asOwner((owner) => owner.execute(sql`drop trigger cut_at_commit on data`));
+    const restore = await cutCommitsOfData(database);
+    try {
+      await expect(once(keyed("k1", "Ada"))).rejects.toThrow(DatabaseUnavailableError);
+      expect(await names()).toEqual([]);
+      expect(await keys()).toEqual([]);
+    } finally {
+      await restore();
+    }
     expect(await once(keyed("k1", "Ada"))).toMatchObject({ status: 200, replayed: false, body: { name: "Ada" } });
     expect(await once(keyed("k1", "Ada"))).toMatchObject({ status: 200, replayed: true, body: { name: "Ada" } });
     expect(await names()).toEqual(["Ada"]);

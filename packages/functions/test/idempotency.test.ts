@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { handle } from "hono/aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rowsOf } from "../../core/src/db/database";
+import { cutCommitsOfData } from "../../core/test/support/commit-cut";
 import { openTestDatabase, type TestDatabase } from "../../core/test/support/database";
 import { postJson, testApp } from "./support/app";
 import { invoke, jwtClaims, type EventInput } from "./support/events";
@@ -125,27 +126,17 @@ describe("POST /data without an Idempotency-Key", () => {
 });
 
 describe("a keyed write whose commit fails", () => {
-  afterAll(() =>
-    database.asOwner(async (owner) => {
-      await owner.execute(sql`drop trigger if exists cut_at_commit on data`);
-      await owner.execute(sql`drop function if exists cut_at_commit`);
-    }),
-  );
-
   it("answers 503 and keeps nothing; the retry with the key inserts once and answers 200", async () => {
-    await database.asOwner(async (owner) => {
-      await owner.execute(sql.raw(`create function cut_at_commit() returns trigger language plpgsql as $$
-        begin raise exception 'the connection was cut at commit' using errcode = '08006'; end $$`));
-      await owner.execute(sql.raw(`create constraint trigger cut_at_commit after insert on data
-        deferrable initially deferred for each row execute function cut_at_commit()`));
-    });
-    const cut = await add("Ada");
-    expect(cut.status).toBe(503);
-    expect(JSON.parse(cut.text)).toEqual({ message: "Database unavailable" });
-    expect(await names()).toEqual([]);
-    expect(await keyCount()).toBe(0);
-
-    await database.asOwner((owner) => owner.execute(sql`drop trigger cut_at_commit on data`));
+    const restore = await cutCommitsOfData(database);
+    try {
+      const cut = await add("Ada");
+      expect(cut.status).toBe(503);
+      expect(JSON.parse(cut.text)).toEqual({ message: "Database unavailable" });
+      expect(await names()).toEqual([]);
+      expect(await keyCount()).toBe(0);
+    } finally {
+      await restore();
+    }
     const retry = await add("Ada");
     expect(retry.status).toBe(200);
     expect(JSON.parse(retry.text)).toMatchObject({ name: "Ada" });

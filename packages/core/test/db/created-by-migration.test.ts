@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,21 +7,9 @@ import { databaseConfigFromEnv } from "../../src/db/config";
 import { rowsOf, type DatabaseHandle } from "../../src/db/database";
 import { openDatabase } from "../../src/db/open";
 import { migrationsFolder } from "../support/database";
+import { migrationsBefore } from "../support/migrations";
 
 const MIGRATION = "0005_created_by";
-
-/** A copy of the migrations that ends just before `tag`. */
-async function migrationsBefore(tag: string): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), "data-api-migrations-"));
-  await cp(migrationsFolder, folder, { recursive: true });
-  const journalFile = join(folder, "meta/_journal.json");
-  const journal: { entries: { tag: string }[] } = JSON.parse(await readFile(journalFile, "utf8"));
-  const index = journal.entries.findIndex((entry) => entry.tag === tag);
-  expect(index, `${tag} in the journal`).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, index);
-  await writeFile(journalFile, JSON.stringify(journal));
-  return folder;
-}
 
 describe(`migration ${MIGRATION}, on a table with rows`, () => {
   let database: DatabaseHandle;

@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -13,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf, type Database } from "../../src/db/database";
 import { readName, type NameProblem } from "../../src/data/name";
 import { migrationsFolder } from "../support/database";
+import { migrationsBefore } from "../support/migrations";
 
 const MIGRATION = "0003_nfc_names";
 
@@ -67,19 +66,6 @@ async function scratchPglite(): Promise<Scratch> {
     migrate: (folder) => migratePglite(db, { migrationsFolder: folder }),
     close: () => client.close(),
   };
-}
-
-/** A copy of the migrations that ends just before `tag`: the database as the old rules filled it. */
-async function migrationsBefore(tag: string): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), "data-api-migrations-"));
-  await cp(migrationsFolder, folder, { recursive: true });
-  const journalFile = join(folder, "meta/_journal.json");
-  const journal: { entries: { tag: string }[] } = JSON.parse(await readFile(journalFile, "utf8"));
-  const index = journal.entries.findIndex((entry) => entry.tag === tag);
-  expect(index, `${tag} in the journal`).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, index);
-  await writeFile(journalFile, JSON.stringify(journal));
-  return folder;
 }
 
 // Names the old rule (trimmed, 1 to 100 code points, no control characters) let in; ids follow this order.

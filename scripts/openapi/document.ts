@@ -42,8 +42,8 @@ const answers = {
       ),
     ),
   }),
-  Created: v.strictObject({ message: v.literal("Data inserted successfully"), id, name: v.string() }),
-  Deleted: v.strictObject({ message: v.literal("Data deleted successfully") }),
+  Created: v.strictObject({ message: v.literal(Data.MESSAGES.inserted), id, name: v.string() }),
+  Deleted: v.strictObject({ message: v.literal(Data.MESSAGES.deleted) }),
   Health: v.strictObject({
     status: v.picklist(["ok", "error"]),
     checks: v.strictObject({ database: v.picklist(["ok", "unreachable", "read-only", "locked"]) }),
@@ -178,7 +178,7 @@ export function openApiDocument() {
           },
           responses: {
             "200": okResponse("Stored; its id and the name as stored (NFC, trimmed).", ref("schemas", "Created"), {
-              message: "Data inserted successfully",
+              message: Data.MESSAGES.inserted,
               id: 1,
               name: "Ada Lovelace",
             }),
@@ -189,7 +189,7 @@ export function openApiDocument() {
             }),
             ...WRITE_REFUSALS,
             "409": problemResponse("A record of that name exists; or a request with the same Idempotency-Key is still being answered.", {
-              exists: { message: "Data already exists" },
+              exists: { message: Data.MESSAGES.exists },
               inProgress: { message: IDEMPOTENCY.inProgress },
             }),
             "413": problemResponse(`A body over ${BODY_LIMIT_BYTES / 1024} KiB.`, {
@@ -216,12 +216,12 @@ export function openApiDocument() {
             ref("parameters", "CorrelationId"),
           ],
           responses: {
-            "200": okResponse("Deleted.", ref("schemas", "Deleted"), { message: "Data deleted successfully" }),
+            "200": okResponse("Deleted.", ref("schemas", "Deleted"), { message: Data.MESSAGES.deleted }),
             "400": problemResponse("An id that is not an integer from 1 to 2147483647.", {
               range: validation("id", `id must be between 1 and ${Data.ID_MAX}`),
             }),
             ...WRITE_REFUSALS,
-            "404": problemResponse("No record has that id.", { missing: { message: "Data not found" } }),
+            "404": problemResponse("No record has that id.", { missing: { message: Data.MESSAGES.notFound } }),
             ...SERVER_ERRORS,
           },
         },
@@ -287,7 +287,7 @@ export function openApiDocument() {
             "Makes the write safe to retry (IETF httpapi draft): the same key with the same body within 24 hours gets the first answer (status and body) without a second insert;",
             `while the first is still being answered, 409 "${IDEMPOTENCY.inProgress}"; the same key with another body, 422 "${IDEMPOTENCY.reused}". One key per intended write, e.g. a UUID.`,
             `The field is an RFC 8941 String ("…", as the draft says) or the key bare; the key is 1 to ${Idempotency.KEY_MAX_LENGTH} characters of printable ASCII.`,
-            "Without it a retry of a write that was stored gets 409 \"Data already exists\".",
+            `Without it a retry of a write that was stored gets 409 "${Data.MESSAGES.exists}".`,
           ].join(" "),
           // The field as sent: an RFC 8941 String, or the bare key many clients send; the key inside is 1 to KEY_MAX_LENGTH characters.
           schema: { type: "string", pattern: `(${SF_STRING.source})|(${BARE_KEY.source})` },

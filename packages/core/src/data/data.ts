@@ -11,6 +11,14 @@ export { parse } from "../validation";
 
 type Row = typeof dataTable.$inferSelect;
 
+/** The Flask app's messages, which its clients may match on: the routes answer them, the OpenAPI document shows them. */
+export const MESSAGES = {
+  inserted: "Data inserted successfully",
+  deleted: "Data deleted successfully",
+  exists: "Data already exists",
+  notFound: "Data not found",
+} as const;
+
 /**
  * A record as the API shows it: the table's own columns, but for when it was made, and who made it only where a
  * list was asked for it (`createdBy`: a person's identifier, so personal data, shown only where the stage says so).
@@ -62,14 +70,14 @@ export async function create(db: Database, { name }: CreateInput, createdBy?: st
       .onConflictDoNothing({ target: dataTable.name })
       .returning(columns),
   );
-  if (!row) throw new ConflictError("Data already exists");
+  if (!row) throw new ConflictError(MESSAGES.exists);
   return row;
 }
 
 /** Deletes a record and returns it as it was, for the record of what was removed. */
 export async function remove(db: Database, id: number): Promise<Removed> {
   const [deleted] = await guard(() => db.delete(dataTable).where(eq(dataTable.id, id)).returning());
-  if (!deleted) throw new NotFoundError("Data not found");
+  if (!deleted) throw new NotFoundError(MESSAGES.notFound);
   return deleted;
 }
 

@@ -43,7 +43,7 @@ export const dataRoutes = ({ db, writes, identify, exposeCreatedBy }: DataRoutes
       const caller = c.var.caller?.subject;
       const create = async (to: Database): Promise<Answer> => ({
         status: 200,
-        body: { message: "Data inserted successfully", ...(await Data.create(to, input, caller)) },
+        body: { message: Data.MESSAGES.inserted, ...(await Data.create(to, input, caller)) },
       });
       // Without a key, exactly the Flask app's insert; with one, the insert and its answer are kept together.
       const answer = key === undefined ? { ...(await create(db)), replayed: false } : await Idempotency.once(db, { caller, key, body }, create);
@@ -53,6 +53,6 @@ export const dataRoutes = ({ db, writes, identify, exposeCreatedBy }: DataRoutes
     })
     .delete("/:id", mayWrite, countAs("DataDeleted"), async (c) => {
       c.set("removed", await Data.remove(db, Data.parse(Data.IdParam, c.req.param("id"), "id")));
-      return c.json({ message: "Data deleted successfully" });
+      return c.json({ message: Data.MESSAGES.deleted });
     });
 };

@@ -1,7 +1,7 @@
 /**
  * Throughput and latency of `npm start` beside the floor (bench/floor-server.ts: plain Hono + postgres.js with the
  * same driver settings), on the local PostgreSQL, and of `npm start` on PGlite; printed as a table. The load comes
- * from wrk (Debian's package) in a process of its own, else from autocannon's command line, never from this
+ * from wrk (Debian's package) in a process of its own, else from autocannon in a child process (bench/autocannon-load.ts), never from this
  * process's event loop. Targets (issue 16): GET /data (100 rows) at 32 connections at least 0.9x the floor's
  * req/s, with p99 under 50 ms.
  */
@@ -88,8 +88,7 @@ async function load(url: string, method: "GET" | "POST", seconds: number): Promi
       failures,
     };
   }
-  const body = method === "POST" ? ["-m", "POST", "-H", "content-type=application/json", "-b", '{"name":"[<id>]"}', "--idReplacement"] : [];
-  const out = JSON.parse(await run("npx", ["autocannon", "-c", String(CONNECTIONS), "-d", String(seconds), "-j", ...body, url]));
+  const out = JSON.parse(await run(process.execPath, ["--import", "tsx", "bench/autocannon-load.ts", url, method, String(CONNECTIONS), String(seconds)]));
   return { rps: Math.round(out.requests.average), p50: out.latency.p50, p99: out.latency.p99, failures: out.non2xx + out.errors + out.timeouts };
 }
 

@@ -36,8 +36,12 @@ export class UnprocessableError extends DomainError {
   readonly kind = "unprocessable";
 }
 
-export class DatabaseUnavailableError extends DomainError {
+/** Something the answer depends on did not answer in time: try again shortly (503). */
+export class UnavailableError extends DomainError {
   readonly kind = "unavailable";
+}
+
+export class DatabaseUnavailableError extends UnavailableError {
   constructor(options?: { cause?: unknown }) {
     super("Database unavailable", options);
   }

@@ -217,7 +217,7 @@ describe("writes under npm start with AUTH_ISSUER: the app verifies the bearer t
     }
   });
 
-  it("answers 500 and logs why when the issuer's keys cannot be fetched: the server's failure, not the caller's", async () => {
+  it("answers 503 JSON in bounded time and logs why when the issuer's keys cannot be fetched: a dependency's failure, not the caller's", async () => {
     const gone = await startOidcProvider();
     const identify = await tokenVerifier({ issuer: gone.issuer, audiences: [gone.audience] }, { timeoutMs: 1_000 });
     const token = await gone.clientCredentials({ scope: WRITE });
@@ -226,7 +226,8 @@ describe("writes under npm start with AUTH_ISSUER: the app verifies the bearer t
       const app = checkedAgainstDocument(createApp({ db: database.db, ...settings, writes: "signed-in", identify, telemetry: cloudTelemetry(settings) }));
       return app.request("/data", postJson({ name: "x" }, bearer(token)));
     });
-    expect(result.status).toBe(500);
+    expect(result.status).toBe(503);
+    expect(await result.json()).toEqual({ message: `Cannot verify access tokens: the keys of ${gone.issuer} are out of reach` });
     expect(logs[0]?.error).toMatchObject({ message: `Cannot verify access tokens: the keys of ${gone.issuer} are out of reach` });
   });
 

@@ -1,3 +1,4 @@
+import { UnavailableError } from "@data-api/core/error";
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
 import { ANONYMOUS, scopesOf, type Identify, type Identity } from "../access/caller";
 import type { TokenIssuer } from "./auth-settings";
@@ -124,7 +125,8 @@ export async function openIssuer({ issuer, audiences }: TokenIssuer, { timeoutMs
       ({ payload } = await jwtVerify(token, keys, { issuer, requiredClaims: ["exp", "sub"] }));
     } catch (error) {
       const refusal = refusalOf(error);
-      if (refusal === undefined) throw new Error(`Cannot verify access tokens: the keys of ${issuer} are out of reach`, { cause: error });
+      // The issuer's keys did not arrive within timeoutMs: its failure, not the caller's, and one a retry may get past.
+      if (refusal === undefined) throw new UnavailableError(`Cannot verify access tokens: the keys of ${issuer} are out of reach`, { cause: error });
       return refusal;
     }
     if (!isForUs(payload, ours)) return REFUSALS.audience;

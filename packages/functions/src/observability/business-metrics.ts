@@ -26,7 +26,8 @@ export const countAs =
 
 /** The business metric a finished request counts towards, read from what the API answered. */
 export function businessMetric({ status, error, event }: Outcome): BusinessMetric | undefined {
-  // Every 503 the API gives means the database did not answer (a request or the health check).
+  // On Lambda every 503 means the database did not answer (a request or the health check); only npm start also
+  // verifies tokens itself, and its 503 for an unreachable issuer is no EMF metric.
   if (status === 503 || isDatabaseFailure(error)) return "DatabaseErrors";
   if (status === 409) return "DuplicateRejected";
   if (REFUSED_INPUT.has(status)) return "ValidationRejected";

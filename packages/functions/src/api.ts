@@ -1,6 +1,5 @@
 import { openPostgresFromEnv } from "@data-api/core/db";
 import { handle } from "hono/aws-lambda";
-import { authorizerClaims } from "./access/authorizer";
 import { createApp } from "./app";
 import { cloudTelemetry } from "./observability/telemetry";
 import { runtimeSettings } from "./settings";
@@ -10,7 +9,6 @@ const database = await openPostgresFromEnv(process.env);
 
 const settings = runtimeSettings(process.env);
 
-// API Gateway's JWT authorizer has verified the token of every write it lets through: the app only reads its claims.
-export const handler = handle(
-  createApp({ db: database.db, ...settings, identify: authorizerClaims, telemetry: cloudTelemetry(settings) }),
-);
+// API Gateway's JWT authorizer has verified the token of every write it lets through: the app, by default, only
+// reads its claims.
+export const handler = handle(createApp({ db: database.db, ...settings, telemetry: cloudTelemetry(settings) }));

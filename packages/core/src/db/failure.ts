@@ -1,5 +1,6 @@
 import { DrizzleQueryError } from "drizzle-orm";
 import { DatabaseUnavailableError } from "../error";
+import { causes } from "./causes";
 
 /** Whether an error came from the database (unreachable, or a query it refused) rather than from our code. */
 export function isDatabaseFailure(error: unknown): boolean {
@@ -8,9 +9,6 @@ export function isDatabaseFailure(error: unknown): boolean {
 
 /** The SQLSTATE of a query the database refused, through drizzle's wrapping error. */
 export function sqlState(error: unknown): string | undefined {
-  for (let current = error; current instanceof Error; current = current.cause) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-  }
+  for (const { code } of causes(error)) if (typeof code === "string") return code;
   return undefined;
 }

@@ -1,4 +1,5 @@
 import type { Sql, TransactionSql } from "postgres";
+import { causes } from "./causes";
 
 /** The code of the error a query gets when the database has not answered it in time. */
 export const QUERY_DEADLINE = "QUERY_DEADLINE";
@@ -34,8 +35,7 @@ const CONNECTION_GONE = new Set(["CONNECTION_CLOSED", "CONNECTION_DESTROYED", "C
 
 /** Whether `error` (or a cause of it) says the transaction's connection is gone: the server ended the session (FATAL), or the socket closed. */
 function connectionLost(error: unknown): boolean {
-  for (let current = error; current instanceof Error; current = current.cause) {
-    const { code, severity } = current as { code?: unknown; severity?: unknown };
+  for (const { code, severity } of causes(error)) {
     if (severity === "FATAL" || severity === "PANIC" || (typeof code === "string" && CONNECTION_GONE.has(code))) return true;
   }
   return false;

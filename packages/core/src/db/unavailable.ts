@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import { DatabaseUnavailableError } from "../error";
+import { causes } from "./causes";
 import { rowsOf, type Database } from "./database";
 import { QUERY_DEADLINE } from "./query-deadline";
 
@@ -28,11 +29,8 @@ const NETWORK_CODES = new Set([
 const UNAVAILABLE_SQLSTATES = /^(08...|53...|25006|57014|55P03|40001|40P01|57P01|57P02|57P03)$/;
 
 function isUnavailable(error: unknown): boolean {
-  for (let current = error; current instanceof Error; current = current.cause) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.test(code))) {
-      return true;
-    }
+  for (const { code } of causes(error)) {
+    if (typeof code === "string" && (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.test(code))) return true;
   }
   return false;
 }

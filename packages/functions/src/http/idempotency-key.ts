@@ -2,7 +2,7 @@ import { Idempotency } from "@data-api/core/idempotency";
 import { ValidationError } from "@data-api/core/error";
 import type { Context } from "hono";
 
-export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
 // The IETF draft (draft-ietf-httpapi-idempotency-key-header) makes the field an RFC 8941 String: DQUOTE, then
 // printable ASCII with `"` and `\` escaped by a backslash, then DQUOTE. Many clients send the key bare, as other

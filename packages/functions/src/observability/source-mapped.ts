@@ -26,7 +26,7 @@ function sourceMap(): SourceMap | null {
 const FRAME = /(?:file:\/\/)?([^\s()]+):(\d+):(\d+)/g;
 
 /** `stack` with every frame of this bundle replaced by its place in the TypeScript (`src/app.ts:12:5`). */
-export function sourceMappedStack(stack: string): string {
+function sourceMappedStack(stack: string): string {
   const mapping = sourceMap();
   if (!mapping) return stack;
   return stack.replace(FRAME, (frame, file: string, line: string, column: string) => {

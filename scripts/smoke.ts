@@ -39,7 +39,7 @@ export interface SmokeOptions {
 }
 
 /** The one `key` output among the stacks' outputs of `.sst/outputs.json`. */
-export function deployOutput(outputs: Outputs, key: string): string {
+function deployOutput(outputs: Outputs, key: string): string {
   const values = Object.values(outputs).flatMap((stackOutputs) => (stackOutputs[key] ? [stackOutputs[key]] : []));
   if (values.length !== 1) {
     throw new Error(`Expected one "${key}" output in the deploy outputs, found ${values.length}`);

@@ -18,7 +18,7 @@ import { KEEP } from "./removal";
  * scope: the app checks that, so that the 403 is its own JSON. Everything else goes to `$default`, public: the reads,
  * GET /openapi.json and the app's 404 and 405.
  */
-export const WRITE_ROUTES = ["POST /data", "DELETE /data/{id}"] as const;
+const WRITE_ROUTES = ["POST /data", "DELETE /data/{id}"] as const;
 
 /** The API's OpenAPI document (`npm run openapi`), shipped with the function. */
 export const OPENAPI_DOCUMENT = "packages/functions/openapi.json";

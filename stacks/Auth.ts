@@ -5,13 +5,13 @@ import * as cognito from "aws-cdk-lib/aws-cognito";
 import { NagSuppressions } from "cdk-nag";
 import type { StackContext } from "sst/constructs";
 import { useStageConfig, type StageConfig } from "./config";
+import { DEFAULT_AUTH_SCOPE } from "../packages/web/src/config";
 import { KEEP } from "./removal";
 
 type CognitoIdentity = Extract<NonNullable<StageConfig["identity"]>, { kind: "cognito" }>;
 type ExternalIdentity = Extract<NonNullable<StageConfig["identity"]>, { kind: "external" }>;
 
 /** What the page asks the issuer for: an ID token, and an access token that may write. */
-export const PAGE_SCOPES = ["openid", WRITE_SCOPE.full] as const;
 
 /** What the API's authorizer and the page need to know of the stage's identity, whoever provides it. */
 export interface StageIdentity {
@@ -47,7 +47,7 @@ export function externalIdentity(identity: ExternalIdentity): StageIdentity {
   return {
     issuer: identity.issuer,
     audiences: identity.audiences,
-    page: identity.pageClientId ? { clientId: identity.pageClientId, scope: PAGE_SCOPES.join(" ") } : undefined,
+    page: identity.pageClientId ? { clientId: identity.pageClientId, scope: DEFAULT_AUTH_SCOPE } : undefined,
     connectOrigins: [new URL(identity.issuer).origin],
   };
 }
@@ -188,7 +188,7 @@ export function Auth({ stack, app }: StackContext) {
     issuer,
     // Cognito's access tokens carry no `aud`: API Gateway then compares their `client_id` with these.
     audiences: [pageClient.userPoolClientId, machineClient.userPoolClientId],
-    page: { clientId: pageClient.userPoolClientId, scope: PAGE_SCOPES.join(" ") },
+    page: { clientId: pageClient.userPoolClientId, scope: DEFAULT_AUTH_SCOPE },
     // Discovery and keys on cognito-idp; token, user info and revocation on the hosted domain.
     connectOrigins: [`https://cognito-idp.${region}.amazonaws.com`, domainUrl],
   };

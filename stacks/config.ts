@@ -23,6 +23,8 @@ const objective = v.pipe(v.number(), v.gtValue(0), v.ltValue(100));
 /** API Gateway's JWT authorizer fetches the issuer's discovery document and keys over HTTPS only. */
 const httpsUrl = v.pipe(v.string(), v.url("must be an absolute URL"), v.startsWith("https://", "must be an https:// URL"));
 
+const THREAT_PROTECTION = ["off", "audit", "enforced"] as const;
+
 /**
  * Who signs callers in where writes are signed-in (README, "Deploying"): a Cognito user pool of the stage's own,
  * or an OpenID Connect issuer elsewhere whose access tokens API Gateway verifies.
@@ -35,7 +37,7 @@ const IdentitySchema = v.variant("kind", [
      * asks for MFA on risky ones; "audit" only records the risk; both need the Plus feature plan, billed per
      * monthly active user with no free tier. "off" keeps the pool on Essentials.
      */
-    threatProtection: v.picklist(["off", "audit", "enforced"]),
+    threatProtection: v.picklist(THREAT_PROTECTION),
     /** Where the hosted sign-in may send the page back to, after signing in and after signing out. */
     pageUrls: v.pipe(v.array(httpsUrl), v.minLength(1)),
   }),
@@ -170,7 +172,7 @@ type Preset = Omit<StageConfig, "domain" | "corsOrigins" | "alarmEmail" | "versi
   /** The web page's host under DATA_API_DOMAIN ("" for the apex); undefined: no custom domain. */
   subdomain?: string;
   /** The stage's own user pool, unless DATA_API_JWT_ISSUER names another issuer; absent: nobody signs in. */
-  cognito?: { threatProtection: "off" | "audit" | "enforced" };
+  cognito?: { threatProtection: (typeof THREAT_PROTECTION)[number] };
 };
 
 /**

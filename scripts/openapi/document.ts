@@ -346,7 +346,5 @@ export function openApiDocument() {
   };
 }
 
-export type OpenApiDocument = ReturnType<typeof openApiDocument>;
-
 /** The document as `npm run openapi` writes it. */
 export const documentText = () => `${JSON.stringify(openApiDocument(), null, 2)}\n`;

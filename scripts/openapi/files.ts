@@ -5,7 +5,7 @@ import { documentText } from "./document";
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Where `npm run openapi` writes: the document the API serves, and the page's client types. */
-export const GENERATED = {
+const GENERATED = {
   document: `${repoRoot}packages/functions/openapi.json`,
   types: `${repoRoot}packages/web/src/api-schema.d.ts`,
 };

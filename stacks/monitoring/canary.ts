@@ -14,8 +14,8 @@ const ENTRY = "packages/functions/src/probe/canary.ts";
 const MODULE = "probe";
 export const PROBE_HANDLER = `${MODULE}.handler`;
 /** The newest Node.js runtime aws-cdk-lib names: Node.js 20, whose global fetch is all the probe needs. */
-export const PROBE_RUNTIME = synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_11_0;
-export const PROBE_SCHEDULE = Duration.minutes(1);
+const PROBE_RUNTIME = synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_11_0;
+const PROBE_SCHEDULE = Duration.minutes(1);
 /** The longest Synthetics keeps a run's record. */
 const MAX_RETENTION_DAYS = 455;
 const CHECKS = CHECK_NAMES.length;

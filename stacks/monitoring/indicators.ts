@@ -10,7 +10,7 @@ import type { Indicator } from "./slo";
 const { SUM, SAMPLE_COUNT } = cloudwatch.Stats;
 
 /** Where the access log's metric filter counts: one metric per stage, the stages sharing an account. */
-export const ACCESS_LOG_METRICS = "DataApi/AccessLog";
+const ACCESS_LOG_METRICS = "DataApi/AccessLog";
 
 /**
  * Availability: a request API Gateway did not answer 5xx, and a probe run that passed. The probe's runs count

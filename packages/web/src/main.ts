@@ -32,6 +32,5 @@ if (auth) {
     },
     focus: form.focus,
   };
-  writes.setWritable(false);
   session = mountAccount(import.meta.env, writes);
 }

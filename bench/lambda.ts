@@ -1,7 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { databaseConfigFromEnv, type PostgresConfig } from "@data-api/core/db";
 import { openDatabase } from "@data-api/core/db/local";
-import { sql } from "drizzle-orm";
 import { connectionOptions } from "../packages/core/src/db/postgres";
 import { paths } from "../packages/functions/src/paths";
 import { freshPostgres } from "./database";
@@ -19,7 +18,7 @@ export async function seededDatabase(): Promise<string> {
   const database = await openDatabase(databaseConfigFromEnv({ DATABASE_URL: url }));
   try {
     await database.migrate(paths.migrations);
-    await database.db.execute(sql`insert into data (name) select 'record ' || n from generate_series(1, ${ROWS}) as n`);
+    await database.db.query(`insert into data (name) select 'record ' || n from generate_series(1, $1::int) as n`, [ROWS]);
     return url;
   } finally {
     await database.close();

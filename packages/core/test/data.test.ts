@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Data } from "../src/data/index";
 import { ConflictError, NotFoundError, ValidationError } from "../src/error";
@@ -50,13 +49,12 @@ describe("Data.create", () => {
 });
 
 describe("who created a record", () => {
-  const createdBy = async () => (await database.db.execute<{ name: string; created_by: string | null }>(sql`select name, created_by from data order by id`));
-  const rowsOf = (result: unknown) => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows);
+  const createdBy = () => database.db.query<{ name: string; created_by: string | null }>(`select name, created_by from data order by id`);
 
   it("stores the caller's subject with the row, and null when nobody signed in", async () => {
     await Data.create(database.db, Data.parse(Data.CreateBody, { name: "signed" }), "3f1c-user");
     await create({ name: "anonymous" });
-    expect(rowsOf(await createdBy())).toEqual([
+    expect(await createdBy()).toEqual([
       { name: "signed", created_by: "3f1c-user" },
       { name: "anonymous", created_by: null },
     ]);
@@ -76,7 +74,7 @@ describe("who created a record", () => {
   it("takes the creator from the caller, never from the body", async () => {
     const created = await Data.create(database.db, Data.parse(Data.CreateBody, { name: "x", createdBy: "spoofed", created_by: "spoofed" }));
     expect(created).toEqual({ id: 1, name: "x" });
-    expect(rowsOf(await createdBy())).toEqual([{ name: "x", created_by: null }]);
+    expect(await createdBy()).toEqual([{ name: "x", created_by: null }]);
   });
 });
 

@@ -1,7 +1,6 @@
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Data } from "../src/data/index";
-import { rowsOf, type Database } from "../src/db/database";
+import type { Queryable } from "../src/db/database";
 import { ConflictError, DatabaseUnavailableError, UnprocessableError } from "../src/error";
 import { Idempotency, type Answer, type KeyedRequest } from "../src/idempotency/index";
 import { cutCommitsOfData } from "./support/commit-cut";
@@ -23,7 +22,7 @@ beforeEach(async () => {
 /** The write POST /data does: insert the body's name, answer with the row. */
 const insertName =
   (name: string, before: () => Promise<void> = async () => {}) =>
-  async (tx: Database): Promise<Answer> => {
+  async (tx: Queryable): Promise<Answer> => {
     writes += 1;
     await before();
     return { status: 200, body: { message: "Data inserted successfully", ...(await Data.create(tx, { name })) } };
@@ -33,11 +32,11 @@ const keyed = (key: string, name: string, caller?: string): KeyedRequest => ({ k
 const once = (request: KeyedRequest, before?: () => Promise<void>) =>
   Idempotency.once(database.db, request, insertName((request.body as { name: string }).name, before));
 
-const names = async () => (await rowsOf<{ name: string }>(database.db, sql`select name from data order by id`)).map((row) => row.name);
+const names = async () => (await database.db.query<{ name: string }>(`select name from data order by id`)).map((row) => row.name);
 const keys = async () =>
-  rowsOf<{ caller: string; key: string; status: number | null }>(database.db, sql`select caller, key, status from idempotency_keys order by caller, key`);
+  database.db.query<{ caller: string; key: string; status: number | null }>(`select caller, key, status from idempotency_keys order by caller, key`);
 const ageKeys = (interval: string) =>
-  database.asOwner((owner) => owner.execute(sql`update idempotency_keys set created_at = now() - ${interval}::interval`));
+  database.asOwner((owner) => owner.query(`update idempotency_keys set created_at = now() - $1::interval`, [interval]));
 
 /** Resolves the returned promise's `release` when called: a write held in the middle of its transaction. */
 function gate() {
@@ -104,7 +103,7 @@ describe("Idempotency.once", () => {
     await Data.create(database.db, { name: "Ada" });
     await expect(once(keyed("k1", "Ada"))).rejects.toThrow(ConflictError);
     expect(await keys()).toEqual([]);
-    await database.db.execute(sql`delete from data`);
+    await database.db.query(`delete from data`);
     expect(await once(keyed("k1", "Ada"))).toMatchObject({ status: 200, replayed: false, body: { name: "Ada" } });
     expect(writes).toBe(2);
   });
@@ -160,7 +159,7 @@ describe("expiry", () => {
 
   it("has each keyed write delete up to 100 expired keys of anyone's, and no live one", async () => {
     await database.asOwner((owner) =>
-      owner.execute(sql`insert into idempotency_keys (caller, key, request_hash, status, body, created_at)
+      owner.query(`insert into idempotency_keys (caller, key, request_hash, status, body, created_at)
         select 'someone', 'old-' || n, repeat('0', 64), 200, '{}', now() - interval '25 hours' from generate_series(1, 150) as n`),
     );
     await once(keyed("live", "Ada", "someone"));
@@ -172,7 +171,7 @@ describe("expiry", () => {
 
   it("sweeps at most 100 at a time", async () => {
     await database.asOwner((owner) =>
-      owner.execute(sql`insert into idempotency_keys (caller, key, request_hash, status, body, created_at)
+      owner.query(`insert into idempotency_keys (caller, key, request_hash, status, body, created_at)
         select 'someone', 'old-' || n, repeat('0', 64), 200, '{}', now() - interval '25 hours' from generate_series(1, 150) as n`),
     );
     await once(keyed("k1", "Ada"));
@@ -183,8 +182,8 @@ describe("expiry", () => {
 describe("a write cut short", () => {
   afterAll(() =>
     database.asOwner(async (owner) => {
-      await owner.execute(sql`drop trigger if exists cut_connection on idempotency_keys`);
-      await owner.execute(sql`drop function if exists cut_connection`);
+      await owner.query(`drop trigger if exists cut_connection on idempotency_keys`);
+      await owner.query(`drop function if exists cut_connection`);
     }),
   );
 
@@ -206,16 +205,16 @@ describe("a write cut short", () => {
   it.runIf(process.env.DATABASE_URL)("whose connection is killed after the insert, before COMMIT, keeps neither; its retry inserts once", async () => {
     // The session ends itself as the answer is written: the last statement before COMMIT.
     await database.asOwner(async (owner) => {
-      await owner.execute(sql.raw(`create function cut_connection() returns trigger language plpgsql as $$
-        begin perform pg_terminate_backend(pg_backend_pid()); return null; end $$`));
-      await owner.execute(sql.raw(`create trigger cut_connection after update on idempotency_keys for each row execute function cut_connection()`));
+      await owner.query(`create function cut_connection() returns trigger language plpgsql as $$
+        begin perform pg_terminate_backend(pg_backend_pid()); return null; end $$`);
+      await owner.query(`create trigger cut_connection after update on idempotency_keys for each row execute function cut_connection()`);
     });
     await expect(once(keyed("k1", "Ada"))).rejects.toThrow(DatabaseUnavailableError);
     expect(writes).toBe(1);
     expect(await names()).toEqual([]);
     expect(await keys()).toEqual([]);
 
-    await database.asOwner((owner) => owner.execute(sql`drop trigger cut_connection on idempotency_keys`));
+    await database.asOwner((owner) => owner.query(`drop trigger cut_connection on idempotency_keys`));
     expect(await once(keyed("k1", "Ada"))).toMatchObject({ status: 200, replayed: false, body: { name: "Ada" } });
     expect(await once(keyed("k1", "Ada"))).toMatchObject({ replayed: true });
     expect(await names()).toEqual(["Ada"]);

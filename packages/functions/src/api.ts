@@ -1,11 +1,11 @@
-import { openPostgresFromEnv } from "@data-api/core/db";
+import { connectPostgres, postgresConfigFromEnv } from "@data-api/core/db";
 import { handle } from "hono/aws-lambda";
 import { createApp } from "./app";
 import { cloudTelemetry } from "./observability/telemetry";
 import { runtimeSettings } from "./settings";
 
 // Built once per execution environment; postgres.js connects lazily on the first query.
-const database = await openPostgresFromEnv(process.env);
+const database = connectPostgres(await postgresConfigFromEnv(process.env));
 
 const settings = runtimeSettings(process.env);
 

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { openPostgresFromEnv, setLoginPassword, waitForDatabase } from "@data-api/core/db";
+import { openPostgres, postgresConfigFromEnv, setLoginPassword, waitForDatabase } from "@data-api/core/db";
 import { migrationSettings } from "./migration-settings";
 
 /** How long a first deploy may wait for its new proxy; the stack gives the function five minutes in all. */
@@ -25,7 +25,7 @@ async function readRoleCredentials(secretId: string): Promise<RoleCredentials> {
  */
 export async function handler(): Promise<{ migrated: true }> {
   const { migrationsDir, appRoleSecretArn } = migrationSettings(process.env);
-  const database = await openPostgresFromEnv(process.env, { maxConnections: 1 });
+  const database = openPostgres(await postgresConfigFromEnv(process.env, { maxConnections: 1 }));
   try {
     await waitForDatabase(database.db, CONNECT_PATIENCE_MS);
     await database.migrate(migrationsDir);

@@ -1,5 +1,4 @@
 import { WRITE_SCOPE } from "@data-api/core/access";
-import { sql } from "drizzle-orm";
 import { handle } from "hono/aws-lambda";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -46,13 +45,13 @@ const localApp = (overrides: Partial<AppOptions> = {}) =>
   checkedAgainstDocument(createApp({ db: database.db, ...settings, writes: "signed-in", identify: verify, telemetry: silentTelemetry(), ...overrides }));
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const rows = () => database.asOwner((owner) => owner.execute(sql`select id, name, created_by from data order by id`));
+const rows = () => database.asOwner((owner) => owner.query(`select id, name, created_by from data order by id`));
 const rowsOf = async () => {
   const result: unknown = await rows();
   return Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
 };
 const seed = (name = "kept", createdBy: string | null = null) =>
-  database.asOwner((owner) => owner.execute(sql`insert into data (name, created_by) values (${name}, ${createdBy})`));
+  database.asOwner((owner) => owner.query(`insert into data (name, created_by) values ($1, $2)`, [name, createdBy]));
 
 /** Waits until `token` has expired, by the second (JWT times are whole seconds). */
 async function expiry(token: string): Promise<string> {

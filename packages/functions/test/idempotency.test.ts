@@ -1,7 +1,5 @@
-import { sql } from "drizzle-orm";
 import { handle } from "hono/aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { rowsOf } from "../../core/src/db/database";
 import { cutCommitsOfData } from "../../core/test/support/commit-cut";
 import { openTestDatabase, type TestDatabase } from "../../core/test/support/database";
 import { postJson, testApp } from "./support/app";
@@ -28,7 +26,7 @@ async function add(name: string, key: string | null = KEY) {
 }
 
 const names = async () => ((await (await app.request("/data")).json()) as { name: string }[]).map((row) => row.name);
-const keyCount = async () => (await rowsOf<{ n: number }>(database.db, sql`select count(*)::int as n from idempotency_keys`))[0]!.n;
+const keyCount = async () => (await database.db.query<{ n: number }>(`select count(*)::int as n from idempotency_keys`))[0]!.n;
 
 describe("POST /data with an Idempotency-Key", () => {
   it("answers a retry with the first answer, byte for byte, and inserts once", async () => {

@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { handle } from "hono/aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../core/test/support/database";
@@ -60,13 +59,13 @@ describe("the Lambda handler on API Gateway HTTP API events", () => {
   });
 
   it("names API Gateway's request id when something unexpected fails", async () => {
-    await database.asOwner((owner) => owner.execute(sql`alter table data rename to data_moved`));
+    await database.asOwner((owner) => owner.query(`alter table data rename to data_moved`));
     try {
       const result = await call({ method: "GET", path: "/data", requestId: "gw-req-42" });
       expect(result.statusCode).toBe(500);
       expect(JSON.parse(result.body)).toEqual({ message: "Internal server error", requestId: "gw-req-42" });
     } finally {
-      await database.asOwner((owner) => owner.execute(sql`alter table data_moved rename to data`));
+      await database.asOwner((owner) => owner.query(`alter table data_moved rename to data`));
     }
   });
 });

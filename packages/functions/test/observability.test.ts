@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import type { Database } from "@data-api/core/db";
 import { openPostgres } from "@data-api/core/db";
-import { sql } from "drizzle-orm";
 import { handle } from "hono/aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../core/test/support/database";
@@ -168,7 +167,7 @@ describe("business metrics", () => {
   ] satisfies { outcome: string; request: EventInput; metric: string }[])(
     "counts $outcome as $metric in one EMF document flushed with the response",
     async ({ request, metric }) => {
-      await database.db.execute(sql`insert into data (name) values ('taken')`);
+      await database.db.query(`insert into data (name) values ('taken')`);
       const call = lambdaFunction(database.db);
       await call({ method: "GET", path: "/health" }); // takes the cold start out of the way
 
@@ -248,7 +247,7 @@ describe("a failing database", () => {
     const call = lambdaFunction(database.db);
     await call({ method: "GET", path: "/health" });
     // Schema drift, as after a release that expects a table the database does not have.
-    await database.asOwner((owner) => owner.execute(sql`alter table data rename to data_moved`));
+    await database.asOwner((owner) => owner.query(`alter table data rename to data_moved`));
     try {
       const { requestId, response, body, logs, metrics } = await call({ method: "GET", path: "/data" });
 
@@ -258,12 +257,12 @@ describe("a failing database", () => {
       expect(logs).toHaveLength(1);
       expect(logs[0]).toMatchObject({ level: "ERROR", status: 500, route: "/data", request_id: requestId });
       const error = logs[0]?.error as { message: string; stack: string; cause: { message: string } };
-      expect(error.message).toMatch(/^Failed query: select/);
+      expect(error.message).toMatch(/^Query failed: select/);
       expect(error.stack).toMatch(/\n\s+at /);
       expect(error.cause.message).toMatch(/relation "data" does not exist/);
       expect(metricValues(metrics)).toEqual({ DatabaseErrors: 1 });
     } finally {
-      await database.asOwner((owner) => owner.execute(sql`alter table data_moved rename to data`));
+      await database.asOwner((owner) => owner.query(`alter table data_moved rename to data`));
     }
   });
 
@@ -289,7 +288,7 @@ describe("a failing database", () => {
       expect(request.body).toEqual({ message: "Database unavailable" });
       expect(request.logs[0]?.error).toMatchObject({
         name: "DatabaseUnavailableError",
-        cause: { message: expect.stringMatching(/^Failed query/), cause: { code: "ECONNREFUSED" } },
+        cause: { message: expect.stringMatching(/^Query failed/), cause: { code: "ECONNREFUSED" } },
       });
       expect(metricValues(request.metrics)).toMatchObject({ DatabaseErrors: 1 });
       expect(health.response.statusCode).toBe(503);
@@ -320,14 +319,14 @@ describe("in a terminal (npm start)", () => {
   });
 
   it("prints an unexpected error's stack under its line", async () => {
-    await database.asOwner((owner) => owner.execute(sql`alter table data rename to data_moved`));
+    await database.asOwner((owner) => owner.query(`alter table data rename to data_moved`));
     try {
       const { lines } = await serve(terminalTelemetry(settings), "/data");
 
       expect(lines[0]).toMatch(/ ERROR GET \/data 500 /);
-      expect(lines.slice(1).join("\n")).toMatch(/^Error: Failed query[\s\S]*\n\s+at [\s\S]*Caused by: .*relation "data" does not exist/);
+      expect(lines.slice(1).join("\n")).toMatch(/^QueryError: Query failed[\s\S]*\n\s+at [\s\S]*Caused by: .*relation "data" does not exist/);
     } finally {
-      await database.asOwner((owner) => owner.execute(sql`alter table data_moved rename to data`));
+      await database.asOwner((owner) => owner.query(`alter table data_moved rename to data`));
     }
   });
 

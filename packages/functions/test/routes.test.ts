@@ -1,5 +1,4 @@
 import { gzipSync } from "node:zlib";
-import { sql } from "drizzle-orm";
 import { handle, type LambdaEvent } from "hono/aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../core/test/support/database";
@@ -276,14 +275,14 @@ describe("bad input", () => {
 
 describe("unexpected failures", () => {
   it("answer 500 with a request id and no internals, and are reported", async () => {
-    await database.asOwner((owner) => owner.execute(sql`alter table data rename to data_moved`));
+    await database.asOwner((owner) => owner.query(`alter table data rename to data_moved`));
     try {
       const response = await app.request("/data", { headers: { "x-request-id": "req-123" } });
       expect(response.status).toBe(500);
       expect(await response.json()).toEqual({ message: "Internal server error", requestId: "req-123" });
       expect(reported).toHaveLength(1);
     } finally {
-      await database.asOwner((owner) => owner.execute(sql`alter table data_moved rename to data`));
+      await database.asOwner((owner) => owner.query(`alter table data_moved rename to data`));
     }
   });
 });

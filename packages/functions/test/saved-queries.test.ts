@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { QueryString } from "aws-cdk-lib/aws-logs";
-import { sql } from "drizzle-orm";
 import { handle } from "hono/aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ACCESS_LOG_FIELDS } from "../../../stacks/api/access-log";
@@ -56,11 +55,11 @@ beforeAll(async () => {
   const lines: Record<string, unknown>[] = [];
   for (const request of requests) lines.push(...(await captureOutput(() => invoke(handler, { requestId: `${randomUUID()}=`, ...request }))).logs);
   // A failure: the table gone, as after a release that expects another schema.
-  await database.asOwner((owner) => owner.execute(sql`alter table data rename to data_moved`));
+  await database.asOwner((owner) => owner.query(`alter table data rename to data_moved`));
   try {
     lines.push(...(await captureOutput(() => invoke(handler, { requestId: `${randomUUID()}=`, method: "GET", path: "/data" }))).logs);
   } finally {
-    await database.asOwner((owner) => owner.execute(sql`alter table data_moved rename to data`));
+    await database.asOwner((owner) => owner.query(`alter table data_moved rename to data`));
   }
   expect(lines.map((line) => line.status)).toEqual([200, 200, 200, 400, 500]);
   for (const line of lines) for (const key of keys(line)) fields.function.add(key);

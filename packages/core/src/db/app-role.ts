@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import type { Database } from "./database";
+import type { Queryable } from "./database";
 
 /** The role the API logs in as; drizzle/0001_app_role.sql creates it with only the grants the API needs. */
 export const APP_ROLE = "data_api";
@@ -9,10 +8,12 @@ function literal(value: string): string {
   return `E'${value.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
 }
 
+const identifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
 /**
  * Lets `role` log in with `password`. ALTER ROLE takes no bind parameters, so the password is sent as a quoted
  * literal; keep `log_statement` off DDL on servers where this runs.
  */
-export async function setLoginPassword(db: Database, role: string, password: string): Promise<void> {
-  await db.execute(sql`ALTER ROLE ${sql.identifier(role)} WITH LOGIN PASSWORD ${sql.raw(literal(password))}`);
+export async function setLoginPassword(db: Queryable, role: string, password: string): Promise<void> {
+  await db.query(`ALTER ROLE ${identifier(role)} WITH LOGIN PASSWORD ${literal(password)}`);
 }

@@ -1,19 +1,65 @@
-import type { SQL } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+/**
+ * What core needs of PostgreSQL, whichever driver is behind it (postgres.js, PGlite): statements with parameters
+ * and transactions. The statements come compiled from drizzle's query builder (`npm run db:statements`), so that
+ * no host evaluates drizzle to answer a request: it was a third of the API function's cold start.
+ */
 
-/** What core needs from a database, whichever driver (PGlite or postgres.js) is behind it. */
-export type Database = PgDatabase<PgQueryResultHKT>;
+/** Something that runs statements: the database, or a transaction of it. */
+export interface Queryable {
+  /** The rows `text` answers, with `params` as $1, $2, …; a failed statement rejects with a QueryError. */
+  query<Row extends object>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+}
 
-export interface DatabaseHandle {
+export interface Database extends Queryable {
+  /** Runs `work` in a transaction, committed when it resolves and rolled back when it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+}
+
+/** A statement and the names of its parameters in order ($1, $2, …), as `npm run db:statements` compiles them. */
+export interface Statement {
+  readonly text: string;
+  readonly params: readonly string[];
+}
+
+/** The rows `statement` answers, each of its parameters taken by name from `values`. */
+export function run<Row extends object = Record<string, unknown>>(db: Queryable, statement: Statement, values: Record<string, unknown> = {}): Promise<Row[]> {
+  const params = statement.params.map((name) => {
+    // null is a value (SQL NULL); a name with no value at all is a mistake, which no database error would name.
+    if (values[name] === undefined) throw new Error(`No value for the parameter "${name}" of: ${statement.text}`);
+    return values[name];
+  });
+  return db.query<Row>(statement.text, params);
+}
+
+/**
+ * A statement the database refused or could not run; the driver's error (its SQLSTATE, or the socket's code) is the
+ * cause. The message names the statement, never its parameters: they hold what clients sent.
+ */
+export class QueryError extends Error {
+  constructor(text: string, options: { cause: unknown }) {
+    super(`Query failed: ${text}`, options);
+    this.name = "QueryError";
+  }
+}
+
+/** `query` with its failures as QueryErrors. */
+export async function querying<Row>(text: string, query: () => Promise<Row[]>): Promise<Row[]> {
+  try {
+    return await query();
+  } catch (error) {
+    throw new QueryError(text, { cause: error });
+  }
+}
+
+/** A database a host serves requests from. */
+export interface Connection {
   db: Database;
   /** Human-readable description for start-up logs; never contains a password. */
   description: string;
-  migrate(migrationsFolder: string): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The rows of a raw statement: postgres.js answers with an array of them, PGlite with `{ rows }`. */
-export async function rowsOf<Row extends Record<string, unknown>>(db: Database, statement: SQL): Promise<Row[]> {
-  const result: unknown = await db.execute<Row>(statement);
-  return Array.isArray(result) ? result : (result as { rows: Row[] }).rows;
+/** A database a host also migrates (npm start, the deploy's migration function, tests). */
+export interface DatabaseHandle extends Connection {
+  migrate(migrationsFolder: string): Promise<void>;
 }

@@ -1,13 +1,13 @@
-import { DrizzleQueryError } from "drizzle-orm";
 import { DatabaseUnavailableError } from "../error";
 import { causes } from "./causes";
+import { QueryError } from "./database";
 
-/** Whether an error came from the database (unreachable, or a query it refused) rather than from our code. */
+/** Whether an error came from the database (unreachable, or a statement it refused) rather than from our code. */
 export function isDatabaseFailure(error: unknown): boolean {
-  return error instanceof DatabaseUnavailableError || error instanceof DrizzleQueryError;
+  return error instanceof DatabaseUnavailableError || error instanceof QueryError;
 }
 
-/** The SQLSTATE of a query the database refused, through drizzle's wrapping error. */
+/** The SQLSTATE of a statement the database refused, through the QueryError around it. */
 export function sqlState(error: unknown): string | undefined {
   for (const { code } of causes(error)) if (typeof code === "string") return code;
   return undefined;

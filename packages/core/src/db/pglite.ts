@@ -1,8 +1,8 @@
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import type { PgliteConfig } from "./config";
-import type { Database, DatabaseHandle } from "./database";
+import { querying, type Database, type DatabaseHandle, type Queryable } from "./database";
 import { errnoReason, lockFolder, PgliteFolderError, prepareFolder, type FolderLock } from "./pglite-folder";
 
 /** PGlite's own file errors are Emscripten's `ErrnoError { errno }`, without a message. */
@@ -10,6 +10,16 @@ function pgliteReason(error: unknown): string {
   if (error instanceof Error && error.message) return errnoReason(error);
   const errno = (error as { errno?: unknown } | undefined)?.errno;
   return errno === undefined ? String(error) : `file system error (errno ${String(errno)})`;
+}
+
+const queryable = (pg: PGlite | Transaction): Queryable => ({
+  query: <Row extends object>(text: string, params: readonly unknown[] = []) =>
+    querying(text, async () => (await pg.query<Row>(text, params as unknown[])).rows),
+});
+
+/** `client` as core uses it. */
+export function pgliteDatabase(client: PGlite): Database {
+  return { ...queryable(client), transaction: (work) => client.transaction((tx) => work(queryable(tx))) };
 }
 
 export async function openPglite(config: PgliteConfig): Promise<DatabaseHandle> {
@@ -29,11 +39,10 @@ export async function openPglite(config: PgliteConfig): Promise<DatabaseHandle> 
     if (!config.dataDir) throw error;
     throw new PgliteFolderError(config.dataDir, `cannot open the database: ${pgliteReason(error)}`, { cause: error });
   }
-  const db = drizzle(client);
   return {
-    db: db as unknown as Database,
+    db: pgliteDatabase(client),
     description: config.dataDir ? `embedded PGlite in ${config.dataDir}` : "embedded PGlite in memory",
-    migrate: (migrationsFolder) => migrate(db, { migrationsFolder }),
+    migrate: (migrationsFolder) => migrate(drizzle(client), { migrationsFolder }),
     close: async () => {
       try {
         await client.close();

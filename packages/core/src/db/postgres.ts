@@ -1,9 +1,10 @@
 import { drizzle } from "drizzle-orm/postgres-js";
+import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { credentialsFromEnv } from "./aws-credentials";
 import type { PostgresConfig } from "./config";
-import type { Database, DatabaseHandle } from "./database";
-import { withQueryDeadline } from "./query-deadline";
+import { querying, type Connection, type Database, type DatabaseHandle, type Queryable } from "./database";
+import { answeredWithin, transactionWithin } from "./query-deadline";
 
 export function iamTokenSigner(config: PostgresConfig) {
   const { host, port, user, region } = config;
@@ -41,27 +42,48 @@ function describe(config: PostgresConfig): string {
   return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
 }
 
-export function openPostgres(config: PostgresConfig): DatabaseHandle {
-  const options = connectionOptions(config);
-  const connect = (overrides: postgres.Options<Record<string, never>> = {}) =>
-    config.url ? postgres(config.url, { ...options, ...overrides }) : postgres({ ...options, ...overrides });
-  const client = connect();
-  const db = drizzle(withQueryDeadline(client, config.queryTimeoutMs)) as unknown as Database;
+/** Statements on `sql`, each answered within `timeoutMs` (query-deadline.ts). */
+const queryable = (sql: postgres.Sql | postgres.TransactionSql, timeoutMs: number): Queryable => ({
+  query: <Row extends object>(text: string, params: readonly unknown[] = []) =>
+    querying(text, () => answeredWithin(sql.unsafe<Row[]>(text, params as postgres.ParameterOrJSON<never>[]), timeoutMs)),
+});
+
+/** `client` as core uses it; every query and transaction answered within `timeoutMs`. */
+export function postgresDatabase(client: postgres.Sql, timeoutMs: number): Database {
   return {
-    db,
+    ...queryable(client, timeoutMs),
+    transaction: (work) => transactionWithin(client, (tx) => work(queryable(tx, timeoutMs)), timeoutMs),
+  };
+}
+
+const connect = (config: PostgresConfig, overrides: postgres.Options<Record<string, never>> = {}) => {
+  const options = { ...connectionOptions(config), ...overrides };
+  return config.url ? postgres(config.url, options) : postgres(options);
+};
+
+/** PostgreSQL to serve requests from: what the API's function opens, with nothing of drizzle's. */
+export function connectPostgres(config: PostgresConfig): Connection {
+  const client = connect(config);
+  return {
+    db: postgresDatabase(client, config.queryTimeoutMs),
     description: describe(config),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** PostgreSQL to serve requests from and to migrate with drizzle's migrator. */
+export function openPostgres(config: PostgresConfig): DatabaseHandle {
+  return {
+    ...connectPostgres(config),
     // On a connection of its own: unbounded (a migration may take longer than any request should), and printing
     // what the migrations report with RAISE WARNING or NOTICE (drizzle/0003_nfc_names.sql lists rows to review).
     migrate: async (migrationsFolder) => {
-      // Loaded here: the API's function never migrates, and need not evaluate the migrator at its cold start.
-      const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-      const migrator = connect({ max: 1, onnotice: (notice) => console.warn(`migration ${notice.severity}: ${notice.message}`) });
+      const migrator = connect(config, { max: 1, onnotice: (notice) => console.warn(`migration ${notice.severity}: ${notice.message}`) });
       try {
         await migrate(drizzle(migrator), { migrationsFolder });
       } finally {
         await migrator.end({ timeout: 5 });
       }
     },
-    close: () => client.end({ timeout: 5 }),
   };
 }

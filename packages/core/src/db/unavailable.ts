@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { sql } from "drizzle-orm";
 import { DatabaseUnavailableError } from "../error";
 import { causes } from "./causes";
-import { rowsOf, type Database } from "./database";
+import { run, type Queryable, type Statement } from "./database";
 import { QUERY_DEADLINE } from "./query-deadline";
 
 // Network failures seen from postgres.js and Node's sockets.
@@ -60,31 +59,18 @@ export async function withDeadline<T>(call: () => Promise<T>, timeoutMs: number)
   }
 }
 
-const answer = (db: Database) => db.execute(sql`select 1`);
+const answer = (db: Queryable) => db.query("select 1");
 
 /** Whether the database would serve writes to the tables now, as far as one quick look can tell. */
 export type DatabaseState = "ok" | "read-only" | "locked";
 
-// The lock modes that make a write (ROW EXCLUSIVE) wait; a waiting ACCESS EXCLUSIVE also queues every read.
-const WRITE_BLOCKING_LOCKS = ["ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"];
-
 /**
- * Looks, in one statement that takes no lock itself, at what would stall a request: a read-only server (a
- * failover, default_transaction_read_only) and locks on `tables` that writes would wait for. Fails with
- * DatabaseUnavailableError when the database does not answer within `timeoutMs`.
+ * Looks at what would stall a request, with `writeState` (db/queries.ts) compiled for some tables: a read-only
+ * server, or a lock on them that writes would wait for. Fails with DatabaseUnavailableError when the database does
+ * not answer within `timeoutMs`.
  */
-export async function databaseState(db: Database, tables: string[], timeoutMs: number): Promise<DatabaseState> {
-  const relations = sql.join(tables.map((table) => sql`${table}::regclass`), sql`, `);
-  const modes = sql.join(WRITE_BLOCKING_LOCKS.map((mode) => sql`${mode}`), sql`, `);
-  const [state] = await withDeadline(
-    () =>
-      rowsOf<{ read_only: boolean; locked: boolean }>(
-        db,
-        sql`select current_setting('transaction_read_only') = 'on' as read_only,
-          exists (select 1 from pg_locks where relation in (${relations}) and mode in (${modes})) as locked`,
-      ),
-    timeoutMs,
-  );
+export async function databaseState(db: Queryable, writeState: Statement, timeoutMs: number): Promise<DatabaseState> {
+  const [state] = await withDeadline(() => run<{ read_only: boolean; locked: boolean }>(db, writeState), timeoutMs);
   if (state!.read_only) return "read-only";
   return state!.locked ? "locked" : "ok";
 }
@@ -93,7 +79,7 @@ export async function databaseState(db: Database, tables: string[], timeoutMs: n
  * Resolves once the database answers `select 1`, retrying while it is unavailable: an RDS Proxy created in the same
  * deploy accepts connections a few minutes after CloudFormation reports it. Gives up after `timeoutMs`.
  */
-export async function waitForDatabase(db: Database, timeoutMs: number, intervalMs = 5_000): Promise<void> {
+export async function waitForDatabase(db: Queryable, timeoutMs: number, intervalMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -1,7 +1,5 @@
 import { index, pgTable, primaryKey, smallint, text, timestamp, varchar } from "drizzle-orm/pg-core";
-
-/** The longest key a client may send (the draft sets none; a bound keeps a key from costing kilobytes per row). */
-export const KEY_MAX_LENGTH = 255;
+import { KEY_MAX_LENGTH } from "./limits";
 
 /**
  * One row per Idempotency-Key a caller sent with a write, and the answer the write got. A row is inserted before

@@ -1,19 +1,12 @@
-import { and, eq, sql } from "drizzle-orm";
-import { rowsOf, type Database } from "../db/database";
+import { run, type Database, type Queryable } from "../db/database";
 import { sqlState } from "../db/failure";
 import { guard } from "../db/unavailable";
 import { ConflictError, UnprocessableError } from "../error";
 import { fingerprint } from "./fingerprint";
-import { idempotencyKeyTable as keys } from "./idempotency.sql";
+import * as statements from "./idempotency.statements";
 
-export { KEY_MAX_LENGTH } from "./idempotency.sql";
+export { KEY_LIFETIME_HOURS, KEY_MAX_LENGTH } from "./limits";
 export { fingerprint } from "./fingerprint";
-
-/** How long a key holds its answer (the IETF draft leaves it to the server; 24 hours, as common APIs keep them). */
-export const KEY_LIFETIME_HOURS = 24;
-
-/** How many expired keys one keyed write deletes, at most: each write adds one, so the table cannot outgrow the day's writes. */
-const SWEEP_BATCH = 100;
 
 export const MESSAGES = {
   otherBody: "Idempotency-Key was already used with a different body",
@@ -44,27 +37,23 @@ export interface Outcome extends Answer {
 // another transaction inserted with the same key.
 const LOCK_NOT_AVAILABLE = "55P03";
 
-const expired = sql`${keys.createdAt} < now() - make_interval(hours => ${KEY_LIFETIME_HOURS})`;
-
 /**
  * Deletes this key if it has expired, so that it is used afresh; then up to SWEEP_BATCH other expired keys,
  * skipping those another transaction holds. Two statements, in this order, so that no two sweeps wait on each
  * other: the one wait (for this key's row) comes before this transaction holds any row of its own.
  */
-async function sweep(tx: Database, caller: string, key: string): Promise<void> {
-  await tx.execute(sql`delete from ${keys} where ${keys.caller} = ${caller} and ${keys.key} = ${key} and ${expired}`);
-  await tx.execute(sql`delete from ${keys} where (${keys.caller}, ${keys.key}) in (
-    select ${keys.caller}, ${keys.key} from ${keys} where ${expired} limit ${SWEEP_BATCH} for update skip locked
-  )`);
+async function sweep(tx: Queryable, caller: string, key: string): Promise<void> {
+  await run(tx, statements.sweepThisKey, { caller, key });
+  await run(tx, statements.sweepExpired);
 }
 
 /**
  * Inserts the key's row, or finds it there: true when this request owns the key now. A row another transaction is
  * still writing makes the insert wait for it (its commit: found; its rollback: inserted), up to the lock timeout.
  */
-async function claim(tx: Database, caller: string, key: string, requestHash: string): Promise<boolean> {
+async function claim(tx: Queryable, caller: string, key: string, requestHash: string): Promise<boolean> {
   try {
-    const inserted = await tx.insert(keys).values({ caller, key, requestHash }).onConflictDoNothing().returning({ key: keys.key });
+    const inserted = await run(tx, statements.claim, { caller, key, requestHash });
     return inserted.length === 1;
   } catch (error) {
     // Without the lock error as its cause: guard() would read that as an unavailable database.
@@ -74,14 +63,11 @@ async function claim(tx: Database, caller: string, key: string, requestHash: str
 }
 
 /** The answer kept for the key, for a request with the same body. */
-async function kept(tx: Database, caller: string, key: string, requestHash: string): Promise<Outcome> {
-  const [row] = await rowsOf<{ request_hash: string; status: number | null; body: string | null }>(
-    tx,
-    sql`select ${keys.requestHash}, ${keys.status}, ${keys.body} from ${keys} where ${keys.caller} = ${caller} and ${keys.key} = ${key}`,
-  );
+async function kept(tx: Queryable, caller: string, key: string, requestHash: string): Promise<Outcome> {
+  const [row] = await run<{ requestHash: string; status: number | null; body: string | null }>(tx, statements.kept, { caller, key });
   // Gone between the insert that met it and this read: another write's sweep took it as it expired.
   if (!row) throw new ConflictError(MESSAGES.inProgress);
-  if (row.request_hash !== requestHash) throw new UnprocessableError(MESSAGES.otherBody);
+  if (row.requestHash !== requestHash) throw new UnprocessableError(MESSAGES.otherBody);
   if (row.status === null || row.body === null) throw new Error("An idempotency key was committed without its answer");
   return { status: row.status, body: JSON.parse(row.body), replayed: true };
 }
@@ -93,20 +79,16 @@ async function kept(tx: Database, caller: string, key: string, requestHash: stri
  * another body is an UnprocessableError; a first request still running after the lock timeout, a ConflictError. A
  * `write` that throws keeps nothing: its retry runs it again.
  */
-export async function once(db: Database, request: KeyedRequest, write: (tx: Database) => Promise<Answer>): Promise<Outcome> {
+export async function once(db: Database, request: KeyedRequest, write: (tx: Queryable) => Promise<Answer>): Promise<Outcome> {
   const caller = request.caller ?? "";
   const { key } = request;
   const requestHash = fingerprint(request.body);
   return guard(() =>
-    db.transaction(async (transaction) => {
-      const tx = transaction as unknown as Database;
+    db.transaction(async (tx) => {
       await sweep(tx, caller, key);
       if (!(await claim(tx, caller, key, requestHash))) return kept(tx, caller, key, requestHash);
       const answer = await write(tx);
-      await tx
-        .update(keys)
-        .set({ status: answer.status, body: JSON.stringify(answer.body) })
-        .where(and(eq(keys.caller, caller), eq(keys.key, key)));
+      await run(tx, statements.keep, { status: answer.status, body: JSON.stringify(answer.body), caller, key });
       return { ...answer, replayed: false };
     }),
   );

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseConfigFromEnv } from "../../src/db/config";
-import { rowsOf, type DatabaseHandle } from "../../src/db/database";
+import type { DatabaseHandle } from "../../src/db/database";
 import { openDatabase } from "../../src/db/open";
 import { migrationsFolder } from "../support/database";
 import { migrationsBefore } from "../support/migrations";
@@ -35,7 +34,7 @@ describe(`migration ${MIGRATION}, on a table with rows`, () => {
     }
     before = await migrationsBefore(MIGRATION);
     await database.migrate(before);
-    await database.db.execute(sql`insert into data (name) values ('older'), ('oldest')`);
+    await database.db.query(`insert into data (name) values ('older'), ('oldest')`);
     await database.migrate(migrationsFolder);
   });
   afterAll(async () => {
@@ -45,19 +44,19 @@ describe(`migration ${MIGRATION}, on a table with rows`, () => {
   });
 
   it("adds created_by, and leaves it null on the rows it found: nobody knows who made them", async () => {
-    expect(await rowsOf(database.db, sql`select name, created_by from data order by id`)).toEqual([
+    expect(await database.db.query(`select name, created_by from data order by id`)).toEqual([
       { name: "older", created_by: null },
       { name: "oldest", created_by: null },
     ]);
   });
 
   it("lets the API's role write it", async () => {
-    await database.db.execute(sql`set role data_api`);
+    await database.db.query(`set role data_api`);
     try {
-      await database.db.execute(sql`insert into data (name, created_by) values ('newer', 'sub-1')`);
-      expect(await rowsOf(database.db, sql`select created_by from data where name = 'newer'`)).toEqual([{ created_by: "sub-1" }]);
+      await database.db.query(`insert into data (name, created_by) values ('newer', 'sub-1')`);
+      expect(await database.db.query(`select created_by from data where name = 'newer'`)).toEqual([{ created_by: "sub-1" }]);
     } finally {
-      await database.db.execute(sql`reset role`);
+      await database.db.query(`reset role`);
     }
   });
 });

@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
-import { sql } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rowsOf, type Database } from "../../src/db/database";
+import type { Queryable } from "../../src/db/database";
+import { pgliteDatabase } from "../../src/db/pglite";
+import { postgresDatabase } from "../../src/db/postgres";
 import { readName, type NameProblem } from "../../src/data/name";
 import { migrationsFolder } from "../support/database";
 import { migrationsBefore } from "../support/migrations";
@@ -17,7 +18,7 @@ const MIGRATION = "0003_nfc_names";
 
 /** A database of its own, hearing what the migrations say (RAISE WARNING and NOTICE). */
 interface Scratch {
-  db: Database;
+  db: Queryable;
   said: string[];
   migrate(folder: string): Promise<void>;
   close(): Promise<void>;
@@ -33,11 +34,10 @@ async function scratchPostgres(url: string): Promise<Scratch> {
   target.pathname = `/${name}`;
   const said: string[] = [];
   const client = postgres(target.toString(), { max: 1, prepare: false, onnotice: recorder(said) });
-  const db = drizzlePostgres(client);
   return {
-    db: db as unknown as Database,
+    db: postgresDatabase(client, 60_000),
     said,
-    migrate: (folder) => migratePostgres(db, { migrationsFolder: folder }),
+    migrate: (folder) => migratePostgres(drizzlePostgres(client), { migrationsFolder: folder }),
     close: async () => {
       await client.end();
       await admin.unsafe(`DROP DATABASE ${name} WITH (FORCE)`);
@@ -59,11 +59,10 @@ async function scratchPglite(): Promise<Scratch> {
     ...hearing(client, onNotice),
     transaction: (work: (tx: unknown) => Promise<unknown>) => client.transaction((tx) => work(hearing(tx, onNotice))),
   };
-  const db = drizzlePglite({ client: listening as unknown as PGlite });
   return {
-    db: db as unknown as Database,
+    db: pgliteDatabase(client),
     said,
-    migrate: (folder) => migratePglite(db, { migrationsFolder: folder }),
+    migrate: (folder) => migratePglite(drizzlePglite({ client: listening as unknown as PGlite }), { migrationsFolder: folder }),
     close: () => client.close(),
   };
 }
@@ -117,7 +116,7 @@ describe(`migration ${MIGRATION}, on rows stored under the old rules`, () => {
     scratch = process.env.DATABASE_URL ? await scratchPostgres(process.env.DATABASE_URL) : await scratchPglite();
     before = await migrationsBefore(MIGRATION);
     await scratch.migrate(before);
-    for (const name of STORED) await scratch.db.execute(sql`insert into data (name) values (${name})`);
+    for (const name of STORED) await scratch.db.query(`insert into data (name) values ($1)`, [name]);
     scratch.said.length = 0;
     await scratch.migrate(migrationsFolder);
     found = findings(scratch.said);
@@ -131,7 +130,7 @@ describe(`migration ${MIGRATION}, on rows stored under the old rules`, () => {
     const expected = STORED.map((name, index) => ({ id: index + 1, name }));
     expected[2]!.name = "Am\u00e9lie";
     expected[3]!.name = "\u00c5";
-    expect(await rowsOf(scratch.db, sql`select id, name from data order by id`)).toEqual(expected);
+    expect(await scratch.db.query(`select id, name from data order by id`)).toEqual(expected);
   });
 
   it("reports, by id and code point, a row whose NFC form another row holds", () => {

@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import type { TestDatabase } from "./database";
 
 /**
@@ -7,14 +6,14 @@ import type { TestDatabase } from "./database";
  */
 export async function cutCommitsOfData(database: TestDatabase): Promise<() => Promise<void>> {
   await database.asOwner(async (owner) => {
-    await owner.execute(sql.raw(`create or replace function cut_at_commit() returns trigger language plpgsql as $$
-      begin raise exception 'the connection was cut at commit' using errcode = '08006'; end $$`));
-    await owner.execute(sql.raw(`create constraint trigger cut_at_commit after insert on data
-      deferrable initially deferred for each row execute function cut_at_commit()`));
+    await owner.query(`create or replace function cut_at_commit() returns trigger language plpgsql as $$
+      begin raise exception 'the connection was cut at commit' using errcode = '08006'; end $$`);
+    await owner.query(`create constraint trigger cut_at_commit after insert on data
+      deferrable initially deferred for each row execute function cut_at_commit()`);
   });
   return () =>
     database.asOwner(async (owner) => {
-      await owner.execute(sql`drop trigger if exists cut_at_commit on data`);
-      await owner.execute(sql`drop function if exists cut_at_commit`);
+      await owner.query(`drop trigger if exists cut_at_commit on data`);
+      await owner.query(`drop function if exists cut_at_commit`);
     });
 }

@@ -1,8 +1,7 @@
 import { fileURLToPath } from "node:url";
-import { sql } from "drizzle-orm";
 import { APP_ROLE } from "../../src/db/app-role";
 import { databaseConfigFromEnv } from "../../src/db/config";
-import type { Database, DatabaseHandle } from "../../src/db/database";
+import type { Database, DatabaseHandle, Queryable } from "../../src/db/database";
 import { openDatabase } from "../../src/db/open";
 
 export const migrationsFolder = fileURLToPath(new URL("../../../../drizzle", import.meta.url));
@@ -17,13 +16,13 @@ export interface TestDatabase extends DatabaseHandle {
    * Runs `work` as the tables' owner, the role the migrations ran as: for a test that changes the schema under the
    * app (renaming a table to provoke an error), which the application role may not do.
    */
-  asOwner<T>(work: (owner: Database) => Promise<T>): Promise<T>;
+  asOwner<T>(work: (owner: Queryable) => Promise<T>): Promise<T>;
   /** Empties every table of the application (schema public) and restarts their ids at 1, as the owner. */
   reset(): Promise<void>;
 }
 
 /** Every table in public, not drizzle's own journal (schema drizzle); one statement, so foreign keys between them do not matter. */
-const TRUNCATE_EVERY_TABLE = sql.raw(`DO $$
+const TRUNCATE_EVERY_TABLE = `DO $$
 DECLARE
   tables text;
 BEGIN
@@ -31,7 +30,7 @@ BEGIN
   IF tables IS NOT NULL THEN
     EXECUTE 'TRUNCATE TABLE ' || tables || ' RESTART IDENTITY';
   END IF;
-END $$`);
+END $$`;
 
 /** The same server and database as `url`, logged in as the application role (trust authentication, or PgBouncer's userlist). */
 async function openAsAppRole(url: string): Promise<DatabaseHandle> {
@@ -40,7 +39,7 @@ async function openAsAppRole(url: string): Promise<DatabaseHandle> {
   appUrl.password = "";
   const handle = await openDatabase(databaseConfigFromEnv({ DATABASE_URL: appUrl.toString() }));
   try {
-    await handle.db.execute(sql`select 1`);
+    await handle.db.query(`select 1`);
   } catch (error) {
     await handle.close();
     throw new Error(
@@ -75,7 +74,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
       migrate: (folder) => owner.migrate(folder),
       asOwner: (work) => work(owner.db),
       reset: async () => {
-        await owner.db.execute(TRUNCATE_EVERY_TABLE);
+        await owner.db.query(TRUNCATE_EVERY_TABLE);
       },
       close: async () => {
         await Promise.allSettled([app.close(), owner.close()]);
@@ -87,14 +86,14 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   // The owner's statements run in a transaction with SET LOCAL ROLE NONE (back to the session's user), which PGlite
   // runs alone, so the app's queries never see the owner's role.
   const handle = await openDatabase(databaseConfigFromEnv({}));
-  const asOwner = <T>(work: (owner: Database) => Promise<T>): Promise<T> =>
+  const asOwner = <T>(work: (owner: Queryable) => Promise<T>): Promise<T> =>
     handle.db.transaction(async (tx) => {
-      await tx.execute(sql`set local role none`);
-      return work(tx as unknown as Database);
+      await tx.query(`set local role none`);
+      return work(tx);
     });
   try {
     await handle.migrate(migrationsFolder);
-    await handle.db.execute(sql.raw(`set role ${APP_ROLE}`));
+    await handle.db.query(`set role ${APP_ROLE}`);
   } catch (error) {
     await handle.close();
     throw error;
@@ -103,16 +102,16 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     ...handle,
     description: `${handle.description} as ${APP_ROLE}`,
     migrate: async (folder) => {
-      await handle.db.execute(sql`reset role`);
+      await handle.db.query(`reset role`);
       try {
         await handle.migrate(folder);
       } finally {
-        await handle.db.execute(sql.raw(`set role ${APP_ROLE}`));
+        await handle.db.query(`set role ${APP_ROLE}`);
       }
     },
     asOwner,
     reset: async () => {
-      await asOwner((owner) => owner.execute(TRUNCATE_EVERY_TABLE));
+      await asOwner((owner) => owner.query(TRUNCATE_EVERY_TABLE));
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { WriteAccess } from "@data-api/core/access";
 import { Data } from "@data-api/core/data";
-import type { Database } from "@data-api/core/db";
+import type { Database, Queryable } from "@data-api/core/db";
 import { Idempotency, type Answer } from "@data-api/core/idempotency";
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -41,7 +41,7 @@ export const dataRoutes = ({ db, writes, identify, exposeCreatedBy }: DataRoutes
       const body = await jsonBody(c);
       const input = Data.parse(Data.CreateBody, body);
       const caller = c.var.caller?.subject;
-      const create = async (to: Database): Promise<Answer> => ({
+      const create = async (to: Queryable): Promise<Answer> => ({
         status: 200,
         body: { message: Data.MESSAGES.inserted, ...(await Data.create(to, input, caller)) },
       });

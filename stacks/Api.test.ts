@@ -325,26 +325,32 @@ describe("the local API", () => {
     expect(apiFunction("local").Properties.Environment.Variables.DB_HOST).toBeUndefined();
   });
 
-  it("reads the developer's database URL from SST's DATABASE_URL secret, which neither template nor function holds", async () => {
-    const url = "postgres://me:s3cret@db.example.com:5432/mine";
-    // Whatever the shell of the developer who deploys holds, it never reaches the stage.
-    const local = await synthesizeStage("local", { ...SYNTH_ENV, DATABASE_URL: url });
-    expect(JSON.stringify(local.stacks.map((stack) => stack.template))).not.toContain("s3cret");
-    const template = local.stacks.find((stack) => stack.id === "Api")!.template;
-    const fn = Object.values<Resource>(template.Resources).find((resource) => resource.Properties?.Handler === "packages/functions/src/api.handler")!;
-    expect(fn.Properties.Environment.Variables).toMatchObject({
-      SST_Secret_value_DATABASE_URL: "__FETCH_FROM_SSM__",
-      SST_SSM_PREFIX: "/sst/data-api/local/",
-      SST_APP: "data-api",
-      SST_STAGE: "local",
+  describe("synthesized from a shell that holds a DATABASE_URL", () => {
+    let local: SynthesizedStage;
+    // A stage of its own, synthesized like the others before the tests: it takes longer than one test may.
+    beforeAll(async () => {
+      local = await synthesizeStage("local", { ...SYNTH_ENV, DATABASE_URL: "postgres://me:s3cret@db.example.com:5432/mine" });
     });
-    expect(fn.Properties.Environment.Variables.DATABASE_URL).toBeUndefined();
-    const policy = Object.values<Resource>(template.Resources).find(
-      (resource) => resource.Type === "AWS::IAM::Policy" && /^ApiFunction/.test(resource.Properties.PolicyName),
-    )!;
-    const parameters = policy.Properties.PolicyDocument.Statement.filter((statement: { Action: string }) => statement.Action === "ssm:GetParameters");
-    expect(JSON.stringify(parameters)).toContain("parameter/sst/data-api/local/Secret/DATABASE_URL/value");
-    expect(JSON.stringify(parameters)).toContain("parameter/sst/data-api/.fallback/Secret/DATABASE_URL/value");
+
+    it("reads the developer's database URL from SST's DATABASE_URL secret, which neither template nor function holds", () => {
+      // Whatever the shell of the developer who deploys holds, it never reaches the stage.
+      expect(JSON.stringify(local.stacks.map((stack) => stack.template))).not.toContain("s3cret");
+      const template = local.stacks.find((stack) => stack.id === "Api")!.template;
+      const fn = Object.values<Resource>(template.Resources).find((resource) => resource.Properties?.Handler === "packages/functions/src/api.handler")!;
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        SST_Secret_value_DATABASE_URL: "__FETCH_FROM_SSM__",
+        SST_SSM_PREFIX: "/sst/data-api/local/",
+        SST_APP: "data-api",
+        SST_STAGE: "local",
+      });
+      expect(fn.Properties.Environment.Variables.DATABASE_URL).toBeUndefined();
+      const policy = Object.values<Resource>(template.Resources).find(
+        (resource) => resource.Type === "AWS::IAM::Policy" && /^ApiFunction/.test(resource.Properties.PolicyName),
+      )!;
+      const parameters = policy.Properties.PolicyDocument.Statement.filter((statement: { Action: string }) => statement.Action === "ssm:GetParameters");
+      expect(JSON.stringify(parameters)).toContain("parameter/sst/data-api/local/Secret/DATABASE_URL/value");
+      expect(JSON.stringify(parameters)).toContain("parameter/sst/data-api/.fallback/Secret/DATABASE_URL/value");
+    });
   });
 });
 

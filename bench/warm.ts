@@ -24,8 +24,9 @@ function warmRun(bundle: Bundle, env: NodeJS.ProcessEnv): Promise<Round> {
   return new Promise((resolve, reject) => {
     const child = fork(here("invoke-many.mjs"), [bundle.file, String(CALLS)], { env, execArgv: [], stdio: ["ignore", "pipe", "inherit", "ipc"] });
     let lines = 0;
+    // Counted natively: a loop over each byte took a core's worth of time from ours on a 2-core machine.
     child.stdout!.on("data", (chunk: Buffer) => {
-      for (const byte of chunk) if (byte === 10) lines++;
+      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
     });
     child.once("message", (result) => {
       const { statusCode, ...round } = result as Omit<Round, "linesPerCall"> & { statusCode: number };

@@ -1,29 +1,33 @@
 import { describe, expect, it } from "vitest";
-import { guard, withDeadline } from "../src/db/unavailable";
+import { asUnavailable, withDeadline } from "../src/db/unavailable";
 import { DatabaseUnavailableError } from "../src/error";
 
 const failure = (code: string) => Object.assign(new Error(code), { code });
 
-describe("guard", () => {
-  it.each(["ECONNREFUSED", "CONNECT_TIMEOUT", "CONNECTION_ENDED", "08006", "57P01", "53300"])(
+describe("asUnavailable", () => {
+  it.each(["ECONNREFUSED", "CONNECT_TIMEOUT", "CONNECTION_ENDED", "QUERY_DEADLINE", "08006", "57P01", "53300"])(
     "reports %s as the database being unavailable",
-    async (code) => {
-      await expect(guard(() => Promise.reject(failure(code)))).rejects.toThrow(DatabaseUnavailableError);
+    (code) => {
+      const error = failure(code);
+      const mapped = asUnavailable(error);
+      expect(mapped).toBeInstanceOf(DatabaseUnavailableError);
+      expect((mapped as Error).cause).toBe(error);
     },
   );
 
-  it("looks through wrapped causes, as drizzle wraps driver errors", async () => {
-    const wrapped = new Error("Failed query", { cause: failure("ECONNRESET") });
-    await expect(guard(() => Promise.reject(wrapped))).rejects.toThrow(DatabaseUnavailableError);
+  it("looks through wrapped causes, as a QueryError wraps the driver's error", () => {
+    const wrapped = new Error("Query failed", { cause: failure("ECONNRESET") });
+    expect(asUnavailable(wrapped)).toBeInstanceOf(DatabaseUnavailableError);
   });
 
-  it.each(["23505", "42P01", "22001"])("lets %s through untouched: it is not an outage", async (code) => {
+  it("leaves an outage already reported alone, as a transaction's failing query reaches the transaction", () => {
+    const reported = new DatabaseUnavailableError({ cause: failure("ECONNRESET") });
+    expect(asUnavailable(reported)).toBe(reported);
+  });
+
+  it.each(["23505", "42P01", "22001"])("lets %s through untouched: it is not an outage", (code) => {
     const error = failure(code);
-    await expect(guard(() => Promise.reject(error))).rejects.toBe(error);
-  });
-
-  it("returns the result of a successful call", async () => {
-    await expect(guard(async () => 7)).resolves.toBe(7);
+    expect(asUnavailable(error)).toBe(error);
   });
 });
 

@@ -1,5 +1,5 @@
 import { run, type Queryable } from "../db/database";
-import { databaseState, guard, type DatabaseState } from "../db/unavailable";
+import { databaseState, type DatabaseState } from "../db/unavailable";
 import { ConflictError, NotFoundError } from "../error";
 import type { dataTable } from "./data.sql";
 import * as statements from "./data.statements";
@@ -45,7 +45,7 @@ export interface ListOptions {
  */
 export async function list(db: Queryable, { limit, after = 0 }: ListInput, options: ListOptions = {}): Promise<Page> {
   const statement = options.createdBy ? statements.listWithCreator : statements.list;
-  const rows = await guard(() => run<Info>(db, statement, { after, limit: limit + 1 }));
+  const rows = await run<Info>(db, statement, { after, limit: limit + 1 });
   if (rows.length <= limit) return { items: rows };
   const items = rows.slice(0, limit);
   return { items, next: items[items.length - 1]!.id };
@@ -56,14 +56,14 @@ export async function list(db: Queryable, { limit, after = 0 }: ListInput, optio
  * the unique constraint, not a prior read, decides who wins a race.
  */
 export async function create(db: Queryable, { name }: CreateInput, createdBy?: string): Promise<Info> {
-  const [row] = await guard(() => run<Info>(db, statements.create, { name, createdBy: createdBy ?? null }));
+  const [row] = await run<Info>(db, statements.create, { name, createdBy: createdBy ?? null });
   if (!row) throw new ConflictError(MESSAGES.exists);
   return row;
 }
 
 /** Deletes a record and returns it as it was, for the record of what was removed. */
 export async function remove(db: Queryable, id: number): Promise<Removed> {
-  const [deleted] = await guard(() => run<Removed>(db, statements.remove, { id }));
+  const [deleted] = await run<Removed>(db, statements.remove, { id });
   if (!deleted) throw new NotFoundError(MESSAGES.notFound);
   return deleted;
 }

@@ -6,12 +6,15 @@
 
 /** Something that runs statements: the database, or a transaction of it. */
 export interface Queryable {
-  /** The rows `text` answers, with `params` as $1, $2, …; a failed statement rejects with a QueryError. */
+  /**
+   * The rows `text` answers, with `params` as $1, $2, …; a failed statement rejects with a QueryError, inside a
+   * DatabaseUnavailableError when the database could not be reached (db/unavailable.ts, asUnavailable).
+   */
   query<Row extends object>(text: string, params?: readonly unknown[]): Promise<Row[]>;
 }
 
 export interface Database extends Queryable {
-  /** Runs `work` in a transaction, committed when it resolves and rolled back when it throws. */
+  /** Runs `work` in a transaction, committed when it resolves and rolled back when it throws; failures as `query`'s. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
 }
 
@@ -23,11 +26,12 @@ export interface Statement {
 
 /** The rows `statement` answers, each of its parameters taken by name from `values`. */
 export function run<Row extends object = Record<string, unknown>>(db: Queryable, statement: Statement, values: Record<string, unknown> = {}): Promise<Row[]> {
-  const params = statement.params.map((name) => {
+  const params: unknown[] = [];
+  for (const name of statement.params) {
     // null is a value (SQL NULL); a name with no value at all is a mistake, which no database error would name.
     if (values[name] === undefined) throw new Error(`No value for the parameter "${name}" of: ${statement.text}`);
-    return values[name];
-  });
+    params.push(values[name]);
+  }
   return db.query<Row>(statement.text, params);
 }
 
@@ -39,15 +43,6 @@ export class QueryError extends Error {
   constructor(text: string, options: { cause: unknown }) {
     super(`Query failed: ${text}`, options);
     this.name = "QueryError";
-  }
-}
-
-/** `query` with its failures as QueryErrors. */
-export async function querying<Row>(text: string, query: () => Promise<Row[]>): Promise<Row[]> {
-  try {
-    return await query();
-  } catch (error) {
-    throw new QueryError(text, { cause: error });
   }
 }
 

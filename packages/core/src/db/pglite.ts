@@ -2,8 +2,9 @@ import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import type { PgliteConfig } from "./config";
-import { querying, type Database, type DatabaseHandle, type Queryable } from "./database";
+import type { Database, DatabaseHandle, Queryable } from "./database";
 import { errnoReason, lockFolder, PgliteFolderError, prepareFolder, type FolderLock } from "./pglite-folder";
+import { asUnavailable, failedStatement } from "./unavailable";
 
 /** PGlite's own file errors are Emscripten's `ErrnoError { errno }`, without a message. */
 function pgliteReason(error: unknown): string {
@@ -13,13 +14,21 @@ function pgliteReason(error: unknown): string {
 }
 
 const queryable = (pg: PGlite | Transaction): Queryable => ({
-  query: <Row extends object>(text: string, params: readonly unknown[] = []) =>
-    querying(text, async () => (await pg.query<Row>(text, params as unknown[])).rows),
+  query: <Row extends object>(text: string, params: readonly unknown[] = []) => {
+    const failure = failedStatement(text);
+    return pg.query<Row>(text, params as unknown[]).then(
+      (result) => result.rows,
+      (error: unknown) => Promise.reject(failure(error)),
+    );
+  },
 });
 
 /** `client` as core uses it. */
 export function pgliteDatabase(client: PGlite): Database {
-  return { ...queryable(client), transaction: (work) => client.transaction((tx) => work(queryable(tx))) };
+  return {
+    ...queryable(client),
+    transaction: (work) => client.transaction((tx) => work(queryable(tx))).catch((error: unknown) => Promise.reject(asUnavailable(error))),
+  };
 }
 
 export async function openPglite(config: PgliteConfig): Promise<DatabaseHandle> {

@@ -3,8 +3,9 @@ import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { credentialsFromEnv } from "./aws-credentials";
 import type { PostgresConfig } from "./config";
-import { querying, type Connection, type Database, type DatabaseHandle, type Queryable } from "./database";
-import { answeredWithin, transactionWithin } from "./query-deadline";
+import type { Connection, Database, DatabaseHandle, Queryable } from "./database";
+import { QueryDeadline } from "./query-deadline";
+import { asUnavailable, failedStatement } from "./unavailable";
 
 export function iamTokenSigner(config: PostgresConfig) {
   const { host, port, user, region } = config;
@@ -42,17 +43,18 @@ function describe(config: PostgresConfig): string {
   return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
 }
 
-/** Statements on `sql`, each answered within `timeoutMs` (query-deadline.ts). */
-const queryable = (sql: postgres.Sql | postgres.TransactionSql, timeoutMs: number): Queryable => ({
+/** Statements on `sql`, each answered by `deadline`. */
+const queryable = (sql: postgres.Sql | postgres.TransactionSql, deadline: QueryDeadline): Queryable => ({
   query: <Row extends object>(text: string, params: readonly unknown[] = []) =>
-    querying(text, () => answeredWithin(sql.unsafe<Row[]>(text, params as postgres.ParameterOrJSON<never>[]), timeoutMs)),
+    deadline.answered(sql.unsafe<Row[]>(text, params as postgres.ParameterOrJSON<never>[]), failedStatement(text)),
 });
 
 /** `client` as core uses it; every query and transaction answered within `timeoutMs`. */
 export function postgresDatabase(client: postgres.Sql, timeoutMs: number): Database {
+  const deadline = new QueryDeadline(timeoutMs);
   return {
-    ...queryable(client, timeoutMs),
-    transaction: (work) => transactionWithin(client, (tx) => work(queryable(tx, timeoutMs)), timeoutMs),
+    ...queryable(client, deadline),
+    transaction: (work) => deadline.transaction(client, (tx) => work(queryable(tx, deadline)), asUnavailable),
   };
 }
 

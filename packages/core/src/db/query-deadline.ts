@@ -14,12 +14,95 @@ const deadlineError = (timeoutMs: number) =>
  * (drizzle/0002_app_role_timeouts.sql) end a slow or blocked statement first; this deadline is for a server that
  * answers nothing at all, or a pool with no connection to give. A transaction gets it as a whole, as well as each
  * of its queries.
+ *
+ * One timer per client looks at what is pending, every tenth of the deadline, where a timer per query cost each
+ * request a timer's insertion and removal: the deadline is met within 110%.
  */
-export function answeredWithin<T extends readonly Row[]>(query: PendingQuery<T>, timeoutMs: number): Promise<T> {
-  return within(query, timeoutMs, () => {
-    Promise.resolve(query.cancel()).catch(() => {});
-  });
+export class QueryDeadline {
+  readonly #pending = new Set<Pending>();
+  #sweeping = false;
+
+  constructor(readonly timeoutMs: number) {}
+
+  /** `query`'s rows, or QUERY_DEADLINE once it is due, when it is cancelled; its failures as `failure` makes them. */
+  answered<T extends readonly Row[]>(query: PendingQuery<T>, failure: (error: unknown) => unknown): Promise<T> {
+    return this.#within(query, () => Promise.resolve(query.cancel()).catch(() => {}), failure);
+  }
+
+  /**
+   * `sql.begin(work)` answered in time, the wait for a connection included. Once it is due, the work rolls back
+   * instead of committing (or is not started): its caller was told it failed.
+   */
+  transaction<T>(sql: Sql, work: (tx: TransactionSql) => Promise<T>, failure: (error: unknown) => unknown): Promise<T> {
+    const state = { expired: false };
+    const transaction = sql.begin(async (tx) => {
+      if (state.expired) throw deadlineError(this.timeoutMs);
+      let result: T;
+      try {
+        result = await work(tx);
+      } catch (error) {
+        // A failed transaction's ROLLBACK, written by postgres.js 3.4.9 onto the socket of a connection that has
+        // closed, throws outside any promise and ends the process (porsager/postgres#1208). There is nothing to roll
+        // back on a lost connection: `begin` rejects by itself when it closes, and the deadline bounds the wait.
+        if (connectionLost(error)) return new Promise<never>(() => {});
+        throw error;
+      }
+      if (state.expired) throw deadlineError(this.timeoutMs);
+      return result;
+    }) as Promise<T>;
+    return this.#within(transaction, () => (state.expired = true), failure);
+  }
+
+  #within<T>(promise: PromiseLike<T>, expire: () => void, failure: (error: unknown) => unknown): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const pending: Pending = {
+        due: performance.now() + this.timeoutMs,
+        expire: () => {
+          expire();
+          reject(failure(deadlineError(this.timeoutMs)));
+        },
+      };
+      this.#pending.add(pending);
+      if (!this.#sweeping) {
+        // Unref'd: it keeps no process alive, and a pending query's socket keeps its own alive.
+        setInterval(() => this.#expireDue(), Math.max(1, this.timeoutMs / 10)).unref();
+        this.#sweeping = true;
+      }
+      // A settled query's closures are dropped at once: kept until the next sweep, they held its rows past a young
+      // garbage collection, which then copied them to the old generation.
+      const settle = () => {
+        this.#pending.delete(pending);
+        pending.expire = noop;
+      };
+      promise.then(
+        (value) => {
+          settle();
+          resolve(value);
+        },
+        (error: unknown) => {
+          settle();
+          reject(failure(error));
+        },
+      );
+    });
+  }
+
+  #expireDue(): void {
+    const now = performance.now();
+    for (const pending of this.#pending) {
+      if (pending.due > now) continue;
+      this.#pending.delete(pending);
+      pending.expire();
+    }
+  }
 }
+
+interface Pending {
+  due: number;
+  expire: () => void;
+}
+
+const noop = () => {};
 
 // postgres.js's codes for a connection that has gone, and the socket's own.
 const CONNECTION_GONE = new Set(["CONNECTION_CLOSED", "CONNECTION_DESTROYED", "CONNECTION_ENDED", "ECONNRESET", "EPIPE"]);
@@ -30,50 +113,4 @@ function connectionLost(error: unknown): boolean {
     if (severity === "FATAL" || severity === "PANIC" || (typeof code === "string" && CONNECTION_GONE.has(code))) return true;
   }
   return false;
-}
-
-/**
- * `sql.begin(work)` answered within `timeoutMs`, the wait for a connection included. Once the deadline has passed,
- * the work rolls back instead of committing (or is not started): its caller was told it failed.
- */
-export function transactionWithin<T>(sql: Sql, work: (tx: TransactionSql) => Promise<T>, timeoutMs: number): Promise<T> {
-  let expired = false;
-  const transaction = sql.begin(async (tx) => {
-    if (expired) throw deadlineError(timeoutMs);
-    let result: T;
-    try {
-      result = await work(tx);
-    } catch (error) {
-      // A failed transaction's ROLLBACK, written by postgres.js 3.4.9 onto the socket of a connection that has
-      // closed, throws outside any promise and ends the process (porsager/postgres#1208). There is nothing to roll
-      // back on a lost connection: `begin` rejects by itself when it closes, and the deadline bounds the wait.
-      if (connectionLost(error)) return new Promise<never>(() => {});
-      throw error;
-    }
-    if (expired) throw deadlineError(timeoutMs);
-    return result;
-  }) as Promise<T>;
-  return within(transaction, timeoutMs, () => {
-    expired = true;
-  });
-}
-
-/** `promise`'s outcome, or QUERY_DEADLINE after `timeoutMs`, when `expire` is called. */
-function within<T>(promise: PromiseLike<T>, timeoutMs: number, expire: () => void): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      expire();
-      reject(deadlineError(timeoutMs));
-    }, timeoutMs);
-    promise.then(
-      (rows) => {
-        clearTimeout(timer);
-        resolve(rows);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { DatabaseUnavailableError } from "../error";
 import { causes } from "./causes";
-import { run, type Queryable, type Statement } from "./database";
+import { QueryError, run, type Queryable, type Statement } from "./database";
 import { QUERY_DEADLINE } from "./query-deadline";
 
 // Network failures seen from postgres.js and Node's sockets.
@@ -34,14 +34,16 @@ function isUnavailable(error: unknown): boolean {
   return false;
 }
 
-/** Runs a database call, turning "cannot reach the database" into a DatabaseUnavailableError. */
-export async function guard<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw isUnavailable(error) ? new DatabaseUnavailableError({ cause: error }) : error;
-  }
+/**
+ * `error` as core sees a database failure: "cannot reach the database" as a DatabaseUnavailableError, anything else
+ * as it is. The ports (postgres.ts, pglite.ts) reject with it, so that no caller wraps each call to find out.
+ */
+export function asUnavailable(error: unknown): unknown {
+  return !(error instanceof DatabaseUnavailableError) && isUnavailable(error) ? new DatabaseUnavailableError({ cause: error }) : error;
 }
+
+/** How a port fails a statement: a QueryError naming it, itself inside a DatabaseUnavailableError for an outage. */
+export const failedStatement = (text: string) => (error: unknown) => asUnavailable(new QueryError(text, { cause: error }));
 
 /** Fails with DatabaseUnavailableError when the database does not answer within `timeoutMs`. */
 export async function withDeadline<T>(call: () => Promise<T>, timeoutMs: number): Promise<T> {
@@ -53,7 +55,7 @@ export async function withDeadline<T>(call: () => Promise<T>, timeoutMs: number)
     );
   });
   try {
-    return await Promise.race([guard(call), deadline]);
+    return await Promise.race([call(), deadline]);
   } finally {
     clearTimeout(timer);
   }
@@ -83,7 +85,7 @@ export async function waitForDatabase(db: Queryable, timeoutMs: number, interval
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      await guard(() => answer(db));
+      await answer(db);
       return;
     } catch (error) {
       if (!(error instanceof DatabaseUnavailableError) || Date.now() + intervalMs > deadline) throw error;

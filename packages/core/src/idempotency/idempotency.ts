@@ -1,6 +1,5 @@
 import { run, type Database, type Queryable } from "../db/database";
 import { sqlState } from "../db/failure";
-import { guard } from "../db/unavailable";
 import { ConflictError, UnprocessableError } from "../error";
 import { fingerprint } from "./fingerprint";
 import * as statements from "./idempotency.statements";
@@ -56,7 +55,7 @@ async function claim(tx: Queryable, caller: string, key: string, requestHash: st
     const inserted = await run(tx, statements.claim, { caller, key, requestHash });
     return inserted.length === 1;
   } catch (error) {
-    // Without the lock error as its cause: guard() would read that as an unavailable database.
+    // Without the lock error as its cause, which would read as an unavailable database (db/unavailable.ts).
     if (sqlState(error) === LOCK_NOT_AVAILABLE) throw new ConflictError(MESSAGES.inProgress);
     throw error;
   }
@@ -83,13 +82,11 @@ export async function once(db: Database, request: KeyedRequest, write: (tx: Quer
   const caller = request.caller ?? "";
   const { key } = request;
   const requestHash = fingerprint(request.body);
-  return guard(() =>
-    db.transaction(async (tx) => {
-      await sweep(tx, caller, key);
-      if (!(await claim(tx, caller, key, requestHash))) return kept(tx, caller, key, requestHash);
-      const answer = await write(tx);
-      await run(tx, statements.keep, { status: answer.status, body: JSON.stringify(answer.body), caller, key });
-      return { ...answer, replayed: false };
-    }),
-  );
+  return db.transaction(async (tx) => {
+    await sweep(tx, caller, key);
+    if (!(await claim(tx, caller, key, requestHash))) return kept(tx, caller, key, requestHash);
+    const answer = await write(tx);
+    await run(tx, statements.keep, { status: answer.status, body: JSON.stringify(answer.body), caller, key });
+    return { ...answer, replayed: false };
+  });
 }

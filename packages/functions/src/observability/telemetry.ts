@@ -1,5 +1,6 @@
-import { Logger } from "@aws-lambda-powertools/logger";
+import { Logger, LogLevelThreshold, type LogItem } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { LeanLogFormatter } from "./log-formatter";
 
 import type { LogLevel } from "../settings";
 import { METRICS_NAMESPACE, SERVICE } from "./names";
@@ -29,9 +30,28 @@ export interface TelemetrySettings {
   logLevel?: LogLevel;
 }
 
+/**
+ * The Powertools logger writing a record below ERROR as one plain JSON line on stdout. Powertools' own path (its
+ * circular-reference replacer, then a Console's formatting) stays for errors, whose Error objects it formats, and
+ * for any record plain JSON cannot write.
+ */
+export class CloudLogger extends Logger {
+  protected override printLog(logLevel: number, log: LogItem): void {
+    if (logLevel >= LogLevelThreshold.ERROR) return super.printLog(logLevel, log);
+    let line: string;
+    try {
+      log.prepareForPrint();
+      line = JSON.stringify(log.getAttributes());
+    } catch {
+      return super.printLog(logLevel, log);
+    }
+    process.stdout.write(`${line}\n`);
+  }
+}
+
 /** JSON log lines and EMF metrics on stdout, where Lambda's log group picks up both. */
 export function cloudTelemetry({ stage, version, logLevel }: TelemetrySettings): Telemetry {
-  const logger = new Logger({ serviceName: SERVICE, logLevel, persistentKeys: { stage, version } });
+  const logger = new CloudLogger({ serviceName: SERVICE, logLevel, persistentKeys: { stage, version }, logFormatter: new LeanLogFormatter() });
   const metrics = new InvocationMetrics({
     namespace: METRICS_NAMESPACE,
     serviceName: SERVICE,

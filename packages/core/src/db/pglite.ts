@@ -14,12 +14,12 @@ function pgliteReason(error: unknown): string {
 }
 
 const queryable = (pg: PGlite | Transaction): Queryable => ({
-  query: <Row extends object>(text: string, params: readonly unknown[] = []) => {
-    const failure = failedStatement(text);
-    return pg.query<Row>(text, params as unknown[]).then(
-      (result) => result.rows,
-      (error: unknown) => Promise.reject(failure(error)),
-    );
+  async query<Row extends object>(text: string, params: readonly unknown[] = []) {
+    try {
+      return (await pg.query<Row>(text, params as unknown[])).rows;
+    } catch (error) {
+      throw failedStatement(text, error);
+    }
   },
 });
 
@@ -27,7 +27,13 @@ const queryable = (pg: PGlite | Transaction): Queryable => ({
 export function pgliteDatabase(client: PGlite): Database {
   return {
     ...queryable(client),
-    transaction: (work) => client.transaction((tx) => work(queryable(tx))).catch((error: unknown) => Promise.reject(asUnavailable(error))),
+    async transaction(work) {
+      try {
+        return await client.transaction((tx) => work(queryable(tx)));
+      } catch (error) {
+        throw asUnavailable(error);
+      }
+    },
   };
 }
 

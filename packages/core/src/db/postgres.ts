@@ -45,8 +45,13 @@ function describe(config: PostgresConfig): string {
 
 /** Statements on `sql`, each answered by `deadline`. */
 const queryable = (sql: postgres.Sql | postgres.TransactionSql, deadline: QueryDeadline): Queryable => ({
-  query: <Row extends object>(text: string, params: readonly unknown[] = []) =>
-    deadline.answered(sql.unsafe<Row[]>(text, params as postgres.ParameterOrJSON<never>[]), failedStatement(text)),
+  async query<Row extends object>(text: string, params: readonly unknown[] = []) {
+    try {
+      return await deadline.answered(sql.unsafe<Row[]>(text, params as postgres.ParameterOrJSON<never>[]));
+    } catch (error) {
+      throw failedStatement(text, error);
+    }
+  },
 });
 
 /** `client` as core uses it; every query and transaction answered within `timeoutMs`. */
@@ -54,7 +59,13 @@ export function postgresDatabase(client: postgres.Sql, timeoutMs: number): Datab
   const deadline = new QueryDeadline(timeoutMs);
   return {
     ...queryable(client, deadline),
-    transaction: (work) => deadline.transaction(client, (tx) => work(queryable(tx, deadline)), asUnavailable),
+    async transaction(work) {
+      try {
+        return await deadline.transaction(client, (tx) => work(queryable(tx, deadline)));
+      } catch (error) {
+        throw asUnavailable(error);
+      }
+    },
   };
 }
 

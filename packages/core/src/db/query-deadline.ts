@@ -24,16 +24,16 @@ export class QueryDeadline {
 
   constructor(readonly timeoutMs: number) {}
 
-  /** `query`'s rows, or QUERY_DEADLINE once it is due, when it is cancelled; its failures as `failure` makes them. */
-  answered<T extends readonly Row[]>(query: PendingQuery<T>, failure: (error: unknown) => unknown): Promise<T> {
-    return this.#within(query, () => Promise.resolve(query.cancel()).catch(() => {}), failure);
+  /** `query`'s rows, or QUERY_DEADLINE once it is due, when it is cancelled. */
+  answered<T extends readonly Row[]>(query: PendingQuery<T>): Promise<T> {
+    return this.#within(query, () => Promise.resolve(query.cancel()).catch(() => {}));
   }
 
   /**
    * `sql.begin(work)` answered in time, the wait for a connection included. Once it is due, the work rolls back
    * instead of committing (or is not started): its caller was told it failed.
    */
-  transaction<T>(sql: Sql, work: (tx: TransactionSql) => Promise<T>, failure: (error: unknown) => unknown): Promise<T> {
+  transaction<T>(sql: Sql, work: (tx: TransactionSql) => Promise<T>): Promise<T> {
     const state = { expired: false };
     const transaction = sql.begin(async (tx) => {
       if (state.expired) throw deadlineError(this.timeoutMs);
@@ -50,16 +50,16 @@ export class QueryDeadline {
       if (state.expired) throw deadlineError(this.timeoutMs);
       return result;
     }) as Promise<T>;
-    return this.#within(transaction, () => (state.expired = true), failure);
+    return this.#within(transaction, () => (state.expired = true));
   }
 
-  #within<T>(promise: PromiseLike<T>, expire: () => void, failure: (error: unknown) => unknown): Promise<T> {
+  #within<T>(promise: PromiseLike<T>, expire: () => void): Promise<T> {
     return new Promise((resolve, reject) => {
       const pending: Pending = {
         due: performance.now() + this.timeoutMs,
         expire: () => {
           expire();
-          reject(failure(deadlineError(this.timeoutMs)));
+          reject(deadlineError(this.timeoutMs));
         },
       };
       this.#pending.add(pending);
@@ -81,7 +81,7 @@ export class QueryDeadline {
         },
         (error: unknown) => {
           settle();
-          reject(failure(error));
+          reject(error);
         },
       );
     });

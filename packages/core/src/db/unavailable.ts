@@ -42,8 +42,11 @@ export function asUnavailable(error: unknown): unknown {
   return !(error instanceof DatabaseUnavailableError) && isUnavailable(error) ? new DatabaseUnavailableError({ cause: error }) : error;
 }
 
-/** How a port fails a statement: a QueryError naming it, itself inside a DatabaseUnavailableError for an outage. */
-export const failedStatement = (text: string) => (error: unknown) => asUnavailable(new QueryError(text, { cause: error }));
+/**
+ * How a port fails a statement: a QueryError naming it, itself inside a DatabaseUnavailableError for an outage.
+ * Made in the async function its caller awaits, so that the stack names the caller (data.ts), not the driver.
+ */
+export const failedStatement = (text: string, error: unknown) => asUnavailable(new QueryError(text, { cause: error }));
 
 /** Fails with DatabaseUnavailableError when the database does not answer within `timeoutMs`. */
 export async function withDeadline<T>(call: () => Promise<T>, timeoutMs: number): Promise<T> {

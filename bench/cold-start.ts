@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { httpApiEvent, lambdaContext } from "../packages/functions/test/support/events";
-import { bundles, checkSameDriverSettings, here, lambdaEnv, median, ROWS, seededDatabase } from "./lambda";
+import { bundles, checkSameDriverSettings, here, lambdaEnv, lambdaNodeArgs, median, ROWS, seededDatabase } from "./lambda";
 import type { Bundle } from "./sst-bundle";
 
 // Cold-start budget of the API function (issue 16): module initialisation plus the first GET /data, in fresh
@@ -21,10 +21,10 @@ interface Sample {
 
 function coldStart(bundle: Bundle, env: NodeJS.ProcessEnv): Promise<Sample> {
   return new Promise((resolve, reject) => {
-    // A bare node, as Lambda runs it: not the tsx loader this script runs under, which fork would pass on.
+    // Node as Lambda starts it, not with the tsx loader this script runs under (which fork would pass on).
     const child = fork(here("invoke-once.mjs"), [bundle.file], {
       env,
-      execArgv: [],
+      execArgv: lambdaNodeArgs(),
       stdio: ["ignore", "pipe", "inherit", "ipc"],
     });
     let stdout = "";

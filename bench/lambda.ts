@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { databaseConfigFromEnv, type PostgresConfig } from "@data-api/core/db";
 import { openDatabase } from "@data-api/core/db/local";
 import { connectionOptions } from "../packages/core/src/db/postgres";
+import { resolveStageConfig } from "../stacks/config";
 import { paths } from "../packages/functions/src/paths";
 import { freshPostgres } from "./database";
 import { FLOOR_OPTIONS } from "./floor";
@@ -25,6 +26,19 @@ export async function seededDatabase(): Promise<string> {
   }
 }
 
+/** The production function's memory, as the stage config gives it to the stack. */
+const MEMORY_MIB = resolveStageConfig("prod", { DATA_API_DOMAIN: "bench.invalid", DATA_API_ALARM_EMAIL: "alarms@bench.invalid" }).api.memoryMiB;
+
+/**
+ * The flags Lambda's Node.js runtime starts node with (its /var/runtime/bootstrap): a tenth of the function's memory
+ * for the young generation, in two semi-spaces, the rest for the old one. The young generation's size decides how
+ * often the collector runs between invocations, so ours and the floor run with Lambda's, not Node's defaults.
+ */
+export function lambdaNodeArgs(memoryMiB = MEMORY_MIB): string[] {
+  const newSpace = Math.floor(memoryMiB / 10);
+  return ["--expose-gc", "--max-http-header-size", "81920", `--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryMiB - newSpace}`];
+}
+
 /**
  * What Lambda sets in an on-demand environment, and what the stacks give the function (stacks/index.ts, Api.ts):
  * ours and the floor run with the same. No NODE_OPTIONS: the API maps its stacks itself when it logs an error.
@@ -33,6 +47,7 @@ export const lambdaEnv = (databaseUrl: string): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
   AWS_REGION: "eu-west-1",
   AWS_LAMBDA_FUNCTION_NAME: "data-api-bench-ApiFunction",
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(MEMORY_MIB),
   AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
   STAGE: "bench",
   LOG_LEVEL: "info",

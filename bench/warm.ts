@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { httpApiEvent, lambdaContext } from "../packages/functions/test/support/events";
-import { bundles, checkSameDriverSettings, here, lambdaEnv, median, seededDatabase } from "./lambda";
+import { bundles, checkSameDriverSettings, here, lambdaEnv, lambdaNodeArgs, median, seededDatabase } from "./lambda";
 import type { Bundle } from "./sst-bundle";
 
 // Warm invocations (issue 16): the CPU time of a GET /data (100 rows) in an execution environment that has
@@ -22,7 +22,7 @@ interface Round {
 
 function warmRun(bundle: Bundle, env: NodeJS.ProcessEnv): Promise<Round> {
   return new Promise((resolve, reject) => {
-    const child = fork(here("invoke-many.mjs"), [bundle.file, String(CALLS)], { env, execArgv: [], stdio: ["ignore", "pipe", "inherit", "ipc"] });
+    const child = fork(here("invoke-many.mjs"), [bundle.file, String(CALLS)], { env, execArgv: lambdaNodeArgs(), stdio: ["ignore", "pipe", "inherit", "ipc"] });
     let lines = 0;
     // Counted natively: a loop over each byte took a core's worth of time from ours on a 2-core machine.
     child.stdout!.on("data", (chunk: Buffer) => {

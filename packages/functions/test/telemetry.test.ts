@@ -1,22 +1,41 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SERVICE, cloudTelemetry } from "../src/observability/telemetry";
 import { lambdaContext } from "./support/events";
 import { captureOutput } from "./support/output";
 
 const settings = { stage: "test", version: "1.2.3", logLevel: "info" as const };
 
-/** What a logger prints for `log`, at a fixed time, in a Lambda invocation with a trace id. */
-async function printed(logger: Logger, log: (logger: Logger) => void) {
-  vi.useFakeTimers({ now: new Date("2026-12-06T10:20:30.456Z"), toFake: ["Date"] });
-  vi.stubEnv("_X_AMZN_TRACE_ID", "Root=1-67891233-abcdef012345678912345678;Parent=0123456789abcdef;Sampled=1");
-  logger.addContext(lambdaContext());
-  const { lines } = await captureOutput(async () => log(logger));
+type Log = (logger: Logger) => void;
+
+/** Powertools' own logger, with its own formatter and printing: what ours (LeanLogFormatter, CloudLogger) must print, byte for byte. */
+const powertools = (logLevel: "info" | "warn" = "info") =>
+  new Logger({ serviceName: SERVICE, logLevel, persistentKeys: { stage: settings.stage, version: settings.version } });
+const ours = (logLevel: "info" | "warn" = "info") => cloudTelemetry({ ...settings, logLevel }).logger;
+
+/** What `logger` prints for each step, in invocations of a cold execution environment (none: before the first). */
+async function printed(logger: Logger, steps: Log[], invocations = 2): Promise<string[]> {
+  const lines: string[] = [];
+  for (let invocation = 0; invocation < invocations; invocation++) {
+    if (invocation > 0) logger.addContext({ ...lambdaContext(), awsRequestId: `request-${invocation}` });
+    for (const step of steps) lines.push(...(await captureOutput(async () => step(logger))).lines);
+  }
   return lines;
 }
 
-/** Powertools' own logger with its own formatter and printing: what ours must match. */
-const powertools = () => new Logger({ serviceName: SERVICE, logLevel: "info", persistentKeys: { stage: settings.stage, version: settings.version } });
+async function expectSame(steps: Log[], logLevel: "info" | "warn" = "info", invocations = 2) {
+  const theirs = await printed(powertools(logLevel), steps, invocations);
+  expect(await printed(ours(logLevel), steps, invocations)).toEqual(theirs);
+  return theirs;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: new Date("2026-12-06T10:20:30.456Z"), toFake: ["Date"] });
+  // Set by Lambda in on-demand environments, where Powertools reports cold starts; and an X-Ray trace.
+  vi.stubEnv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+  vi.stubEnv("_X_AMZN_TRACE_ID", "Root=1-67891233-abcdef012345678912345678;Parent=0123456789abcdef;Sampled=1");
+});
 
 afterEach(() => {
   vi.useRealTimers();
@@ -24,31 +43,50 @@ afterEach(() => {
 });
 
 describe("the Lambda's logger", () => {
-  const line = { message: "GET /data 200", method: "GET", route: "/data", path: "/data", status: 200, latency_ms: 1.5, request_id: "r-1", removed: { id: 7, name: "x", createdAt: new Date(0), createdBy: null } };
+  const line = { message: "GET /data 200", method: "GET", route: "/data", status: 200, latency_ms: 1.5, removed: { id: 7, createdAt: new Date(0), createdBy: null } };
 
-  it("prints a request's line exactly as Powertools would: the same keys, in the same order, on one line", async () => {
-    const ours = await printed(cloudTelemetry(settings).logger, (logger) => logger.info(line));
-    const theirs = await printed(powertools(), (logger) => logger.info(line));
-    expect(ours).toHaveLength(1);
-    expect(ours).toEqual(theirs);
-    expect(JSON.parse(ours[0]!)).toMatchObject({ level: "INFO", cold_start: expect.any(Boolean), function_request_id: lambdaContext().awsRequestId, xray_trace_id: "1-67891233-abcdef012345678912345678" });
+  it("prints a request's line as Powertools would: the same keys in the same order, cold start and trace included", async () => {
+    const [before, cold, warm] = await expectSame([(logger) => logger.info(line)], "info", 3).then((lines) => lines.map((text) => JSON.parse(text)));
+    expect(before).not.toHaveProperty("cold_start");
+    expect(cold).toMatchObject({ level: "INFO", cold_start: true, function_request_id: "request-1", xray_trace_id: "1-67891233-abcdef012345678912345678", stage: "test" });
+    expect(warm).toMatchObject({ cold_start: false, function_request_id: "request-2" });
   });
 
-  it("prints errors as Powertools does, their stack and cause formatted", async () => {
+  it("prints any record of plain fields as Powertools would", async () => {
+    const reserved = new Set(["level", "message", "sampling_rate", "service", "timestamp"]);
+    const field = fc.string({ minLength: 1, maxLength: 12 }).filter((key) => !reserved.has(key) && key !== "__proto__");
+    const value = fc.oneof(fc.constant(null), fc.constant(""), fc.constant(undefined), fc.string(), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.dictionary(fc.string({ maxLength: 5 }), fc.oneof(fc.string(), fc.constant(null), fc.integer())));
+    await fc.assert(
+      fc.asyncProperty(fc.string(), fc.dictionary(field, value, { maxKeys: 6 }), async (message, fields) => {
+        await expectSame([(logger) => logger.info({ message, ...fields })]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("prints errors, warnings, a message alone, extra arguments, reserved and temporary keys as Powertools would", async () => {
     const error = new Error("boom", { cause: new Error("root") });
-    const ours = await printed(cloudTelemetry(settings).logger, (logger) => logger.error({ message: "GET /data 500" }, error));
-    const theirs = await printed(powertools(), (logger) => logger.error({ message: "GET /data 500" }, error));
-    expect(ours).toEqual(theirs);
-    expect(JSON.parse(ours[0]!).error).toMatchObject({ name: "Error", message: "boom", cause: { message: "root" } });
+    const lines = await expectSame([
+      (logger) => logger.error({ message: "GET /data 500" }, error),
+      (logger) => logger.warn({ message: "slow", ms: 900 }),
+      (logger) => logger.info("just a message"),
+      (logger) => logger.info({ message: "with extra" }, { extra: 1 }),
+      (logger) => logger.info({ message: "reserved", service: "other", level: "X" }),
+      (logger) => {
+        logger.appendKeys({ tenant: "t-1" });
+        logger.info({ message: "with a temporary key" });
+      },
+    ]);
+    expect(JSON.parse(lines[0]!).error).toMatchObject({ name: "Error", message: "boom", cause: { message: "root" } });
+    expect(lines.some((text) => JSON.parse(text).tenant === "t-1")).toBe(true);
   });
 
   it("still prints a line plain JSON cannot write (a BigInt), through Powertools' own printing", async () => {
-    const ours = await printed(cloudTelemetry(settings).logger, (logger) => logger.info({ message: "big", count: 10n ** 20n }));
-    expect(JSON.parse(ours[0]!)).toMatchObject({ message: "big", count: "100000000000000000000" });
+    const [text] = await printed(ours(), [(logger) => logger.info({ message: "big", count: 10n ** 20n })], 1);
+    expect(JSON.parse(text!)).toMatchObject({ message: "big", count: "100000000000000000000" });
   });
 
   it("keeps quiet below its level", async () => {
-    const ours = await printed(cloudTelemetry({ ...settings, logLevel: "warn" }).logger, (logger) => logger.info(line));
-    expect(ours).toEqual([]);
+    expect(await printed(ours("warn"), [(logger) => logger.info(line)])).toEqual([]);
   });
 });

@@ -54,13 +54,13 @@ describe("the Lambda's logger", () => {
 
   it("prints any record of plain fields as Powertools would", async () => {
     const reserved = new Set(["level", "message", "sampling_rate", "service", "timestamp"]);
-    const field = fc.string({ minLength: 1, maxLength: 12 }).filter((key) => !reserved.has(key) && key !== "__proto__");
-    const value = fc.oneof(fc.constant(null), fc.constant(""), fc.constant(undefined), fc.string(), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.dictionary(fc.string({ maxLength: 5 }), fc.oneof(fc.string(), fc.constant(null), fc.integer())));
+    const field = fc.oneof(fc.constantFrom("constructor", "__proto__", "toString"), fc.string({ minLength: 1, maxLength: 12 })).filter((key) => !reserved.has(key));
+    const value = fc.oneof(fc.constant(null), fc.constant(""), fc.constant(undefined), fc.string(), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.dictionary(field, fc.oneof(fc.string(), fc.constant(null), fc.integer())));
     await fc.assert(
       fc.asyncProperty(fc.string(), fc.dictionary(field, value, { maxKeys: 6 }), async (message, fields) => {
         await expectSame([(logger) => logger.info({ message, ...fields })]);
       }),
-      { numRuns: 60 },
+      { numRuns: 200 },
     );
   });
 
@@ -71,7 +71,8 @@ describe("the Lambda's logger", () => {
       (logger) => logger.warn({ message: "slow", ms: 900 }),
       (logger) => logger.info("just a message"),
       (logger) => logger.info({ message: "with extra" }, { extra: 1 }),
-      (logger) => logger.info({ message: "reserved", service: "other", level: "X" }),
+      // Powertools' types forbid its reserved keys; JavaScript callers can still pass them.
+      (logger) => logger.info({ message: "reserved", service: "other", level: "X" } as { message: string }),
       (logger) => {
         logger.appendKeys({ tenant: "t-1" });
         logger.info({ message: "with a temporary key" });

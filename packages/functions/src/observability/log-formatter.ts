@@ -2,10 +2,8 @@ import { LogFormatter, LogItem } from "@aws-lambda-powertools/logger";
 import type { LogAttributes, UnformattedAttributes } from "@aws-lambda-powertools/logger/types";
 
 /**
- * Powertools' own record (the keys and order of its PowertoolsLogFormatter, which it does not export), built for
- * the one line every invocation writes: the extra keys spread rather than deep-merged, and the timestamp in UTC
- * without reading TZ from the environment on every line (Lambda runs in UTC). Together they were a tenth of a warm
- * GET /data's CPU.
+ * Powertools' own record (the keys and order of its PowertoolsLogFormatter, which it does not export), with the
+ * timestamp in UTC without reading TZ from the environment on every line: Lambda runs in UTC.
  */
 export class LeanLogFormatter extends LogFormatter {
   override formatAttributes(attributes: UnformattedAttributes, additional: LogAttributes): LogItem {
@@ -24,8 +22,8 @@ export class LeanLogFormatter extends LogFormatter {
         sampling_rate: attributes.sampleRateValue,
         xray_trace_id: attributes.xRayTraceId,
         tenant_id: context?.tenantId,
-        ...additional,
       },
-    });
+      // Deep-merged as Powertools does it: copies, without circular references or keys such as `constructor`.
+    }).addAttributes(additional);
   }
 }

@@ -20,6 +20,6 @@ export const FLOOR_OPTIONS = {
 const sql = postgres(process.env.DATABASE_URL ?? "", FLOOR_OPTIONS);
 
 // The least a function can do to answer GET /data as ours does: the same keyset query, the first page of 100.
-export const handler = handle(
-  new Hono().get("/data", async (c) => c.json(await sql`select id, name from data where id > ${0} order by id limit ${101}`)),
-);
+export const floorRoutes = new Hono().get("/data", async (c) => c.json(await sql`select id, name from data where id > ${0} order by id limit ${101}`));
+
+export const handler = handle(floorRoutes);

@@ -40,4 +40,20 @@ describe("QueryDeadline", () => {
     settle.reject(refused);
     await expect(deadline.answered(query)).rejects.toBe(refused);
   });
+
+  it("keeps a timer only while something is pending", async () => {
+    vi.useFakeTimers();
+    try {
+      const deadline = new QueryDeadline(100);
+      const { query, settle } = pendingQuery();
+      const answered = deadline.answered(query);
+      expect(vi.getTimerCount()).toBe(1);
+      settle.resolve([]);
+      await answered;
+      await vi.advanceTimersByTimeAsync(10);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

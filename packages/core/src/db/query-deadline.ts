@@ -20,7 +20,7 @@ const deadlineError = (timeoutMs: number) =>
  */
 export class QueryDeadline {
   readonly #pending = new Set<Pending>();
-  #sweeping = false;
+  #sweep: NodeJS.Timeout | undefined;
 
   constructor(readonly timeoutMs: number) {}
 
@@ -63,11 +63,8 @@ export class QueryDeadline {
         },
       };
       this.#pending.add(pending);
-      if (!this.#sweeping) {
-        // Unref'd: it keeps no process alive, and a pending query's socket keeps its own alive.
-        setInterval(() => this.#expireDue(), Math.max(1, this.timeoutMs / 10)).unref();
-        this.#sweeping = true;
-      }
+      // Unref'd: it keeps no process alive, and a pending query's socket keeps its own alive.
+      this.#sweep ??= setInterval(() => this.#expireDue(), Math.max(1, this.timeoutMs / 10)).unref();
       // A settled query's closures are dropped at once: kept until the next sweep, they held its rows past a young
       // garbage collection, which then copied them to the old generation.
       const settle = () => {
@@ -93,6 +90,11 @@ export class QueryDeadline {
       if (pending.due > now) continue;
       this.#pending.delete(pending);
       pending.expire();
+    }
+    // Stopped once a sweep finds nothing pending: a closed client's deadline holds no timer, and a busy one keeps it.
+    if (this.#pending.size === 0) {
+      clearInterval(this.#sweep);
+      this.#sweep = undefined;
     }
   }
 }

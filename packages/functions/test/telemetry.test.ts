@@ -65,10 +65,15 @@ describe("the Lambda's logger", () => {
   });
 
   it("prints errors, warnings, a message alone, extra arguments, reserved and temporary keys as Powertools would", async () => {
+    // Made once, so that both loggers print the same stacks.
     const error = new Error("boom", { cause: new Error("root") });
+    const retried = new Error("first try", { cause: new Error("reset") });
+    const bad = new TypeError("bad");
     const lines = await expectSame([
       (logger) => logger.error({ message: "GET /data 500" }, error),
       (logger) => logger.warn({ message: "slow", ms: 900 }),
+      (logger) => logger.warn({ message: "retried" }, retried),
+      (logger) => logger.info({ message: "nested", attempt: { error: bad } }),
       (logger) => logger.info("just a message"),
       (logger) => logger.info({ message: "with extra" }, { extra: 1 }),
       // Powertools' types forbid its reserved keys; JavaScript callers can still pass them.
@@ -79,6 +84,9 @@ describe("the Lambda's logger", () => {
       },
     ]);
     expect(JSON.parse(lines[0]!).error).toMatchObject({ name: "Error", message: "boom", cause: { message: "root" } });
+    // An Error in a record below ERROR, printed by our own path, is formatted too, not written as {}.
+    expect(JSON.parse(lines[2]!).error).toMatchObject({ name: "Error", message: "first try", cause: { message: "reset" } });
+    expect(JSON.parse(lines[3]!).attempt.error).toMatchObject({ name: "TypeError", message: "bad" });
     expect(lines.some((text) => JSON.parse(text).tenant === "t-1")).toBe(true);
   });
 

@@ -1,4 +1,5 @@
-import { Logger, LogLevelThreshold, type LogItem } from "@aws-lambda-powertools/logger";
+import { Logger, LogLevelThreshold, type LogFormatter, type LogItem } from "@aws-lambda-powertools/logger";
+import type { ConstructorOptions } from "@aws-lambda-powertools/logger/types";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { LeanLogFormatter } from "./log-formatter";
 
@@ -31,17 +32,25 @@ export interface TelemetrySettings {
 }
 
 /**
- * The Powertools logger writing a record below ERROR as one plain JSON line on stdout. Powertools' own path (its
- * circular-reference replacer, then a Console's formatting) stays for errors, whose Error objects it formats, and
- * for any record plain JSON cannot write.
+ * The Powertools logger writing a record below ERROR as one JSON line on stdout, with an Error anywhere in it
+ * formatted as Powertools formats it. Powertools' own path (its circular-reference replacer, then a Console's
+ * formatting) stays for ERROR and above, and for any record plain JSON cannot write (a BigInt, a cycle).
  */
 export class CloudLogger extends Logger {
+  readonly #formatErrors: (key: string, value: unknown) => unknown;
+
+  constructor(options: ConstructorOptions & { logFormatter: LogFormatter }) {
+    super(options);
+    const { logFormatter } = options;
+    this.#formatErrors = (_key, value) => (value instanceof Error ? logFormatter.formatError(value) : value);
+  }
+
   protected override printLog(logLevel: number, log: LogItem): void {
     if (logLevel >= LogLevelThreshold.ERROR) return super.printLog(logLevel, log);
     let line: string;
     try {
       log.prepareForPrint();
-      line = JSON.stringify(log.getAttributes());
+      line = JSON.stringify(log.getAttributes(), this.#formatErrors);
     } catch {
       return super.printLog(logLevel, log);
     }

@@ -55,10 +55,15 @@ function stopper(child: ChildProcess, closed: Promise<[number | null, NodeJS.Sig
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const { child, printed, closed } = spawnServer(env);
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", () => {
+    // Removed once found: under load (bench/http.ts) the output grows by megabytes, and a regular expression run
+    // over all of it on every chunk cost this process, and the two cores it shares with the server, a core's worth.
+    const lookForUrl = () => {
       const match = /listening on (http:\/\/\S+)/.exec(printed.stdout);
-      if (match) resolve(match[1]!);
-    });
+      if (!match) return;
+      child.stdout.off("data", lookForUrl);
+      resolve(match[1]!);
+    };
+    child.stdout.on("data", lookForUrl);
     void closed.then(([code, signal]) => reject(new Error(`server exited with ${code ?? signal}:\n${printed.all}`)));
   });
   return { url, pid: child.pid!, output: () => printed.all, stop: stopper(child, closed) };

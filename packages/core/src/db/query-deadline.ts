@@ -55,33 +55,36 @@ export class QueryDeadline {
 
   #within<T>(promise: PromiseLike<T>, expire: () => void): Promise<T> {
     return new Promise((resolve, reject) => {
-      const pending: Pending = {
-        due: performance.now() + this.timeoutMs,
-        expire: () => {
-          expire();
-          reject(deadlineError(this.timeoutMs));
-        },
+      const pending: Pending = { due: performance.now() + this.timeoutMs, expire: noop };
+      // Assigned rather than written in the literal or held by a const: bundled with keepNames (as SST and tsx
+      // bundle), such a function gets its name set with a defineProperty, twice per query here.
+      pending.expire = () => {
+        expire();
+        reject(deadlineError(this.timeoutMs));
       };
       this.#pending.add(pending);
       // Unref'd: it keeps no process alive, and a pending query's socket keeps its own alive.
       this.#sweep ??= setInterval(() => this.#expireDue(), Math.max(1, this.timeoutMs / 10)).unref();
-      // A settled query's closures are dropped at once: kept until the next sweep, they held its rows past a young
-      // garbage collection, which then copied them to the old generation.
-      const settle = () => {
-        this.#pending.delete(pending);
-        pending.expire = noop;
-      };
       promise.then(
         (value) => {
-          settle();
+          this.#settle(pending);
           resolve(value);
         },
         (error: unknown) => {
-          settle();
+          this.#settle(pending);
           reject(error);
         },
       );
     });
+  }
+
+  /**
+   * A settled query's closures are dropped at once: kept until the next sweep, they held its rows past a young
+   * garbage collection, which then copied them to the old generation.
+   */
+  #settle(pending: Pending): void {
+    this.#pending.delete(pending);
+    pending.expire = noop;
   }
 
   #expireDue(): void {

@@ -46,7 +46,10 @@ export const observe =
       const route = matchedRoute(c);
       const status = unhandled === undefined ? c.res.status : 500;
       const error = unhandled ?? c.error;
-      const { caller, removed, problem } = c.var;
+      // c.get, not c.var: Hono builds c.var anew from all the variables on every read.
+      const caller = c.get("caller");
+      const removed = c.get("removed");
+      const problem = c.get("problem");
 
       const metric = businessMetric({ status, error, event: c.get("businessEvent") });
       if (metric) metrics?.addMetric(metric, MetricUnit.Count, 1);

@@ -40,7 +40,7 @@ export const dataRoutes = ({ db, writes, identify, exposeCreatedBy }: DataRoutes
       const key = idempotencyKey(c);
       const body = await jsonBody(c);
       const input = Data.parse(Data.CreateBody, body);
-      const caller = c.var.caller?.subject;
+      const caller = c.get("caller")?.subject;
       const create = async (to: Queryable): Promise<Answer> => ({
         status: 200,
         body: { message: Data.MESSAGES.inserted, ...(await Data.create(to, input, caller)) },

@@ -4,7 +4,7 @@ import { migrate } from "drizzle-orm/pglite/migrator";
 import type { PgliteConfig } from "./config";
 import type { Database, DatabaseHandle, Queryable } from "./database";
 import { errnoReason, lockFolder, PgliteFolderError, prepareFolder, type FolderLock } from "./pglite-folder";
-import { asUnavailable, failedStatement } from "./unavailable";
+import { failedStatement, withCoreFailures } from "./unavailable";
 
 /** PGlite's own file errors are Emscripten's `ErrnoError { errno }`, without a message. */
 function pgliteReason(error: unknown): string {
@@ -27,13 +27,7 @@ const queryable = (pg: PGlite | Transaction): Queryable => ({
 export function pgliteDatabase(client: PGlite): Database {
   return {
     ...queryable(client),
-    async transaction(work) {
-      try {
-        return await client.transaction((tx) => work(queryable(tx)));
-      } catch (error) {
-        throw asUnavailable(error);
-      }
-    },
+    transaction: (work) => withCoreFailures(client.transaction((tx) => work(queryable(tx)))),
   };
 }
 

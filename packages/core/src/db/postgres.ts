@@ -5,7 +5,7 @@ import { credentialsFromEnv } from "./aws-credentials";
 import type { PostgresConfig } from "./config";
 import type { Connection, Database, DatabaseHandle, Queryable } from "./database";
 import { QueryDeadline } from "./query-deadline";
-import { asUnavailable, failedStatement } from "./unavailable";
+import { failedStatement, withCoreFailures } from "./unavailable";
 
 export function iamTokenSigner(config: PostgresConfig) {
   const { host, port, user, region } = config;
@@ -59,13 +59,7 @@ export function postgresDatabase(client: postgres.Sql, timeoutMs: number): Datab
   const deadline = new QueryDeadline(timeoutMs);
   return {
     ...queryable(client, deadline),
-    async transaction(work) {
-      try {
-        return await deadline.transaction(client, (tx) => work(queryable(tx, deadline)));
-      } catch (error) {
-        throw asUnavailable(error);
-      }
-    },
+    transaction: (work) => withCoreFailures(deadline.transaction(client, (tx) => work(queryable(tx, deadline)))),
   };
 }
 

@@ -42,6 +42,15 @@ export function asUnavailable(error: unknown): unknown {
   return !(error instanceof DatabaseUnavailableError) && isUnavailable(error) ? new DatabaseUnavailableError({ cause: error }) : error;
 }
 
+/** A port's transaction as it resolves, or failing as core sees a failure (asUnavailable). */
+export async function withCoreFailures<T>(transaction: Promise<T>): Promise<T> {
+  try {
+    return await transaction;
+  } catch (error) {
+    throw asUnavailable(error);
+  }
+}
+
 /**
  * How a port fails a statement: a QueryError naming it, itself inside a DatabaseUnavailableError for an outage.
  * Made in the async function its caller awaits, so that the stack names the caller (data.ts), not the driver.

@@ -94,18 +94,10 @@ export class TerminalLogger extends Logger {
     if (extra.length > 0 || !this.#callerFieldsOnly || this.level > LogLevelThreshold.INFO || process.env._X_AMZN_TRACE_ID || !plainRecord(input)) {
       return super.info(input, ...extra);
     }
-    const message = inert(String(input.message));
-    const said = message.split(" ");
-    const persistent = this.getPersistentLogAttributes();
-    let details = "";
-    for (const key in input) {
-      if (key === "message" || key in persistent) continue;
-      const text = fieldText(input[key]);
-      if (text !== undefined && !said.includes(text)) details += `${details === "" ? "" : " "}${key}=${text}`;
-    }
+    const { message, ...fields } = input;
     // LeanLogFormatter's timestamp, without LogFormatter.formatTimestamp's read of TZ from the environment.
     const time = new Date().toISOString().slice(11, 23);
-    stdoutBatch(`${this.#head(time, "INFO", message, details)}\n`);
+    stdoutBatch(`${this.#head(time, "INFO", message, fields)}\n`);
   }
 
   override appendKeys(attributes: LogAttributes): void {
@@ -121,20 +113,24 @@ export class TerminalLogger extends Logger {
   protected override printLog(logLevel: number, log: LogItem): void {
     log.prepareForPrint();
     const { level, message, timestamp, error, ...fields } = log.getAttributes();
-    const persistent = this.getPersistentLogAttributes();
-    const said = new Set(inert(String(message)).split(" "));
-    const details = Object.entries(fields)
-      .map(([key, value]) => [key, inert(typeof value === "string" ? value : JSON.stringify(value))] as const)
-      .filter(([key, text]) => !CONSTANT_KEYS.has(key) && !(key in persistent) && !said.has(text))
-      .map(([key, text]) => `${key}=${text}`);
-    const head = this.#head(String(timestamp).slice(11, 23), String(level), inert(String(message)), details.join(" "));
+    const head = this.#head(String(timestamp).slice(11, 23), String(level), message, fields);
     const text = `${[head, ...errorLines(error).map((line) => paint(31, line))].join("\n")}\n`;
     if (logLevel >= LogLevelThreshold.ERROR) process.stderr.write(text);
     else stdoutBatch(text);
   }
 
-  #head(time: string, level: string, message: string, details: string): string {
-    const head = `${paint(90, time)} ${paint(LEVEL_COLOURS[level] ?? 36, level.padEnd(5))} ${message}`;
+  /** `time LEVEL message key=value…`: the fields but those never changing, empty, or said by the message. */
+  #head(time: string, level: string, message: unknown, fields: Record<string, unknown>): string {
+    const said = inert(String(message));
+    const words = said.split(" ");
+    const persistent = this.getPersistentLogAttributes();
+    let details = "";
+    for (const key in fields) {
+      if (CONSTANT_KEYS.has(key) || key in persistent) continue;
+      const text = fieldText(fields[key]);
+      if (text !== undefined && !words.includes(text)) details += `${details === "" ? "" : " "}${key}=${text}`;
+    }
+    const head = `${paint(90, time)} ${paint(LEVEL_COLOURS[level] ?? 36, level.padEnd(5))} ${said}`;
     return details === "" ? head : `${head} ${paint(90, details)}`;
   }
 }

@@ -96,11 +96,6 @@ async function load(url: string, method: "GET" | "POST", seconds: number): Promi
   return { rps: Math.round(out.requests.average), requests: out.requests.total, p50: out.latency.p50, p99: out.latency.p99, failures: out.non2xx + out.errors + out.timeouts };
 }
 
-/**
- * CPU time (user and system) `pid` has used, in microseconds; undefined where there is no /proc. Throughput on two
- * cores shared with the load generator and PostgreSQL moves with whatever else runs; the server's CPU per request
- * moves much less.
- */
 const ticksPerSecond = (() => {
   try {
     return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
@@ -109,6 +104,11 @@ const ticksPerSecond = (() => {
   }
 })();
 
+/**
+ * CPU time (user and system) `pid` has used, in microseconds; undefined where there is no /proc. Throughput on two
+ * cores shared with the load generator and PostgreSQL moves with whatever else runs; the server's CPU per request
+ * moves much less.
+ */
 function cpuMicros(pid: number): number | undefined {
   try {
     // Fields 14 and 15 (utime, stime), after the command name in parentheses, which may hold spaces.

@@ -63,8 +63,7 @@ export class QueryDeadline {
         reject(deadlineError(this.timeoutMs));
       };
       this.#pending.add(pending);
-      // Unref'd: it keeps no process alive, and a pending query's socket keeps its own alive.
-      this.#sweep ??= setInterval(() => this.#expireDue(), Math.max(1, this.timeoutMs / 10)).unref();
+      this.#sweep ??= this.#startSweep();
       promise.then(
         (value) => {
           this.#settle(pending);
@@ -76,6 +75,15 @@ export class QueryDeadline {
         },
       );
     });
+  }
+
+  /**
+   * Made here, not in `#within`: a closure made there would hold the scope of the query that started the sweep, and
+   * so its rows, for as long as the sweep runs. Unref'd: it keeps no process alive, and a pending query's socket
+   * keeps its own alive.
+   */
+  #startSweep(): NodeJS.Timeout {
+    return setInterval(() => this.#expireDue(), Math.max(1, this.timeoutMs / 10)).unref();
   }
 
   /**

@@ -91,13 +91,20 @@ describe("the Lambda's logger", () => {
     expect(lines.some((text) => JSON.parse(text).tenant === "t-1")).toBe(true);
   });
 
+  it("leaves out a persistent key with no value where Powertools does, even when a record sets it", async () => {
+    const steps: Log[] = [(logger) => logger.info({ message: "GET /data 200", status: 200, version: "from the record" })];
+    const theirs = await printed(new Logger({ serviceName: SERVICE, logLevel: "info", persistentKeys: { stage: "test", version: undefined } }), steps);
+    expect(await printed(cloudTelemetry({ ...settings, version: undefined as unknown as string }).logger, steps)).toEqual(theirs);
+    expect(Object.keys(JSON.parse(theirs[0]!)).slice(-3)).toEqual(["stage", "status", "version"]);
+  });
+
   it("still prints a line plain JSON cannot write (a BigInt), through Powertools' own printing", async () => {
     const [text] = await printed(ours(), [(logger) => logger.info({ message: "big", count: 10n ** 20n })], 1);
     expect(JSON.parse(text!)).toMatchObject({ message: "big", count: "100000000000000000000" });
   });
 
   it("keeps quiet below its level", async () => {
-    expect(await printed(ours("warn"), [(logger) => logger.info(line)])).toEqual([]);
+    expect(await printed(ours("warn"), [(logger) => logger.info(line), (logger) => logger.info({ message: "GET /health 200", status: 200 })])).toEqual([]);
   });
 });
 

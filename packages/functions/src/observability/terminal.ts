@@ -1,6 +1,7 @@
 import { Logger, LogLevelThreshold, type LogItem } from "@aws-lambda-powertools/logger";
 import type { ConstructorOptions, LogAttributes, LogItemExtraInput, LogItemMessage } from "@aws-lambda-powertools/logger/types";
 import { LeanLogFormatter } from "./log-formatter";
+import { plainRecord } from "./plain-record";
 import { SERVICE, type Telemetry, type TelemetrySettings } from "./telemetry";
 
 // Constant for the whole process, so left out of every line.
@@ -19,26 +20,6 @@ const inert = (text: string, controls = CONTROLS) => text.replace(controls, esca
 
 /** A field's text, or nothing where Powertools drops the field (LogItem.removeEmptyKeys). */
 const fieldText = (value: unknown) => (value === undefined || value === null || value === "" ? undefined : inert(typeof value === "string" ? value : JSON.stringify(value)));
-
-/**
- * Keys a record's fields cannot be printed as they come with: Powertools drops its reserved keys (with a warning),
- * places the keys of its own record where that record has them, skips what its deep merge refuses, and prints an
- * `error` under the line.
- */
-const KEYS_POWERTOOLS_PLACES = new Set(["level", "message", "timestamp", "service", "sampling_rate", "cold_start", "function_arn", "function_memory_size", "function_name", "function_request_id", "xray_trace_id", "tenant_id", "error", "__proto__", "constructor"]);
-
-/** A record of strings, numbers and booleans only, with no key Powertools treats apart: what `TerminalLogger.info` prints itself. */
-function plainRecord(input: unknown): input is LogAttributes & { message: unknown } {
-  if (typeof input !== "object" || input === null || input instanceof Error) return false;
-  // Powertools prints a missing or empty message as "undefined".
-  if (typeof (input as { message?: unknown }).message !== "string" || (input as { message: string }).message === "") return false;
-  for (const key in input) {
-    if (key !== "message" && KEYS_POWERTOOLS_PLACES.has(key)) return false;
-    const value = (input as Record<string, unknown>)[key];
-    if (typeof value === "object" ? value !== null : typeof value === "bigint" || typeof value === "function" || typeof value === "symbol") return false;
-  }
-  return true;
-}
 
 /** What is logged as an error: an Error, its cause, or a Powertools-formatted copy of one. */
 interface FormattedError {

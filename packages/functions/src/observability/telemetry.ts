@@ -65,8 +65,8 @@ export class CloudLogger extends Logger {
   /**
    * A record of plain fields (a request's line) is written here, straight from its fields: the very line
    * Powertools' path prints for it, keys in the same order (telemetry.test.ts compares the two), without the
-   * copies and deep merges that path makes of every record. It was a third of a warm GET /data's CPU over the
-   * floor's (bench/warm.ts). Anything else, or a logger given temporary keys, takes Powertools' path.
+   * copies and deep merges that path makes of every record, once per invocation (bench/warm.ts). Anything else,
+   * or a logger given temporary keys, takes Powertools' path.
    */
   override info(input: LogItemMessage, ...extra: LogItemExtraInput): void {
     if (extra.length > 0 || !this.#noTemporaryKeys || this.level > LogLevelThreshold.INFO || !plainRecord(input)) {

@@ -92,11 +92,14 @@ export class CloudLogger extends Logger {
       ...this.#persistentKeys(),
       ...fields,
     };
-    // As LogItem.removeEmptyKeys leaves it.
+    // As LogItem.removeEmptyKeys leaves it: copied rather than deleted from, which would turn the record into a
+    // dictionary that JSON.stringify writes several times slower.
+    const line: Record<string, unknown> = {};
     for (const key in record) {
-      if (record[key] === undefined || record[key] === null || record[key] === "") delete record[key];
+      const value = record[key];
+      if (value !== undefined && value !== null && value !== "") line[key] = value;
     }
-    process.stdout.write(`${JSON.stringify(record)}\n`);
+    process.stdout.write(`${JSON.stringify(line)}\n`);
   }
 
   /** Powertools asks once per `addContext`, which remembers the answer for the records `info` writes. */

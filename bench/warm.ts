@@ -18,6 +18,8 @@ interface Round {
   wallMsPerCall: number;
   /** stdout lines per invocation: our log line and EMF document must still be written, to a pipe. */
   linesPerCall: number;
+  /** What a young garbage collection still finds alive of what one invocation made, in bytes. */
+  keptBytesPerCall: number;
 }
 
 function warmRun(bundle: Bundle, env: NodeJS.ProcessEnv): Promise<Round> {
@@ -29,10 +31,10 @@ function warmRun(bundle: Bundle, env: NodeJS.ProcessEnv): Promise<Round> {
       for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
     });
     child.once("message", (result) => {
-      const { statusCode, ...round } = result as Omit<Round, "linesPerCall"> & { statusCode: number };
+      const { statusCode, invocations, ...round } = result as Omit<Round, "linesPerCall"> & { statusCode: number; invocations: number };
       if (statusCode !== 200) reject(new Error(`${bundle.file} answered ${statusCode}`));
       // The pipe may still hold the last lines: count once the child is gone.
-      child.once("exit", () => resolve({ ...round, linesPerCall: lines / (CALLS + 500) }));
+      child.once("exit", () => resolve({ ...round, linesPerCall: lines / invocations }));
     });
     child.once("exit", (code) => {
       if (code !== 0) reject(new Error(`${bundle.file} exited with ${code}`));
@@ -58,11 +60,11 @@ try {
   if (ourLines < 1) throw new Error(`Ours wrote ${ourLines.toFixed(2)} lines per invocation: its log line is missing`);
 
   console.log(`Warm invocations: GET /data (100 rows), ${CALLS} calls after 500 to warm up, ${ROUNDS} alternating rounds, stdout to a pipe\n`);
-  console.log(`          CPU per call   wall per call   stdout lines per call`);
+  console.log(`          CPU per call   wall per call   stdout lines per call   kept by a young GC per call`);
   for (const [name, runs] of Object.entries(rounds)) {
     const cpu = median(runs.map((run) => run.cpuUsPerCall));
     const wall = median(runs.map((run) => run.wallMsPerCall));
-    console.log(`${name.padEnd(9)} ${`${(cpu / 1000).toFixed(3)} ms`.padStart(11)} ${`${wall.toFixed(3)} ms`.padStart(15)} ${median(runs.map((run) => run.linesPerCall)).toFixed(2).padStart(23)}`);
+    console.log(`${name.padEnd(9)} ${`${(cpu / 1000).toFixed(3)} ms`.padStart(11)} ${`${wall.toFixed(3)} ms`.padStart(15)} ${median(runs.map((run) => run.linesPerCall)).toFixed(2).padStart(23)} ${`${(median(runs.map((run) => run.keptBytesPerCall)) / 1024).toFixed(2)} KB`.padStart(29)}`);
   }
   const ratioTo = (name: keyof typeof rounds) => median(rounds[name].map((run, i) => run.cpuUsPerCall / rounds.floor[i]!.cpuUsPerCall));
   const ratio = ratioTo("ours");

@@ -14,8 +14,9 @@ const sql = postgres(process.env.DATABASE_URL ?? "", { ...FLOOR_OPTIONS, max: 10
 const app = new Hono()
   .get("/data", async (c) => {
     const rows = await sql`select id, name from data where id > ${0} order by id limit ${PAGE + 1}`;
-    // As ours drops the extra row (packages/core/src/data/data.ts), and lets the rows go once written
-    // (packages/functions/src/routes/data.ts).
+    // As ours drops the extra row (packages/core/src/data/data.ts) and links the next page, and lets the rows go
+    // once written (packages/functions/src/routes/data.ts).
+    if (rows.length > PAGE) c.header("Link", `</data?after=${rows[PAGE - 1]!.id}>; rel="next"`);
     rows.length = Math.min(rows.length, PAGE);
     const response = c.json(rows);
     rows.length = 0;

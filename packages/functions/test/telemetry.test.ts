@@ -98,6 +98,24 @@ describe("the Lambda's logger", () => {
     expect(Object.keys(JSON.parse(theirs[0]!)).slice(-3)).toEqual(["stage", "status", "version"]);
   });
 
+  it("leaves invocations running at once (Lambda's multi-concurrency) to Powertools, which keeps each one's context", async () => {
+    vi.stubEnv("AWS_LAMBDA_MAX_CONCURRENCY", "2");
+    const { InvokeStore } = await import("@aws/lambda-invoke-store");
+    const store = await InvokeStore.getInstanceAsync(true);
+    const logger = ours();
+    const invocation = (requestId: string, delayMs: number) =>
+      store.run({}, async () => {
+        logger.addContext({ ...lambdaContext(), awsRequestId: requestId });
+        // The first writes its line after the second has added its context.
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        logger.info({ message: "GET /data 200", status: 200 });
+      });
+    const { lines } = await captureOutput(async () => {
+      await Promise.all([invocation("first", 20), invocation("second", 0)]);
+    });
+    expect(lines.map((text) => JSON.parse(text).function_request_id)).toEqual(["second", "first"]);
+  });
+
   it("still prints a line plain JSON cannot write (a BigInt), through Powertools' own printing", async () => {
     const [text] = await printed(ours(), [(logger) => logger.info({ message: "big", count: 10n ** 20n })], 1);
     expect(JSON.parse(text!)).toMatchObject({ message: "big", count: "100000000000000000000" });

@@ -1,4 +1,4 @@
-import { getXRayTraceIdFromEnv } from "@aws-lambda-powertools/commons/utils/env";
+import { getXRayTraceIdFromEnv, shouldUseInvokeStore } from "@aws-lambda-powertools/commons/utils/env";
 import { Logger, LogLevelThreshold, type LogFormatter, type LogItem } from "@aws-lambda-powertools/logger";
 import type { ConstructorOptions, LogAttributes, LogItemExtraInput, LogItemMessage } from "@aws-lambda-powertools/logger/types";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
@@ -50,6 +50,12 @@ export class CloudLogger extends Logger {
   #coldStart = false;
   /** Whether every record is the caller's fields and the persistent keys alone: no temporary keys. */
   #noTemporaryKeys = true;
+  /**
+   * Whether the environment runs one invocation at a time, as on-demand Lambda does, so that the last context
+   * added is the current one. With Lambda's multi-concurrency, each invocation's state lives in its InvokeStore,
+   * which only Powertools' path reads.
+   */
+  readonly #oneInvocationAtATime = !shouldUseInvokeStore();
 
   /** The service and sampling rate of every record, as Powertools settled them from the options and environment. */
   readonly #constants: { service: unknown; sampling_rate: unknown };
@@ -69,7 +75,7 @@ export class CloudLogger extends Logger {
    * or a logger given temporary keys, takes Powertools' path.
    */
   override info(input: LogItemMessage, ...extra: LogItemExtraInput): void {
-    if (extra.length > 0 || !this.#noTemporaryKeys || this.level > LogLevelThreshold.INFO || !plainRecord(input)) {
+    if (extra.length > 0 || !this.#oneInvocationAtATime || !this.#noTemporaryKeys || this.level > LogLevelThreshold.INFO || !plainRecord(input)) {
       return super.info(input, ...extra);
     }
     const { message, ...fields } = input;

@@ -1,5 +1,5 @@
 import { getXRayTraceIdFromEnv, shouldUseInvokeStore } from "@aws-lambda-powertools/commons/utils/env";
-import { Logger, LogLevelThreshold, type LogFormatter, type LogItem } from "@aws-lambda-powertools/logger";
+import { Logger, LogItem, LogLevelThreshold, type LogFormatter } from "@aws-lambda-powertools/logger";
 import type { ConstructorOptions, LogAttributes, LogItemExtraInput, LogItemMessage } from "@aws-lambda-powertools/logger/types";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { LeanLogFormatter } from "./log-formatter";
@@ -98,14 +98,10 @@ export class CloudLogger extends Logger {
       ...this.#persistentKeys(),
       ...fields,
     };
-    // As LogItem.removeEmptyKeys leaves it: copied rather than deleted from, which would turn the record into a
-    // dictionary that JSON.stringify writes several times slower.
-    const line: Record<string, unknown> = {};
-    for (const key in record) {
-      const value = record[key];
-      if (value !== undefined && value !== null && value !== "") line[key] = value;
-    }
-    process.stdout.write(`${JSON.stringify(line)}\n`);
+    // Empty keys dropped as Powertools drops them: its LogItem copies the others into a fresh record.
+    const line = new LogItem({ attributes: record });
+    line.prepareForPrint();
+    process.stdout.write(`${JSON.stringify(line.getAttributes())}\n`);
   }
 
   /** Powertools asks once per `addContext`, which remembers the answer for the records `info` writes. */

@@ -124,6 +124,16 @@ describe("the Lambda's logger", () => {
   it("keeps quiet below its level", async () => {
     expect(await printed(ours("warn"), [(logger) => logger.info(line), (logger) => logger.info({ message: "GET /health 200", status: 200 })])).toEqual([]);
   });
+
+  it("follows its level as it changes, as debug sampling and Lambda's log level controls change it", async () => {
+    const steps: Log[] = [
+      (logger) => logger.setLogLevel("WARN"),
+      (logger) => logger.info({ message: "quiet", status: 200 }),
+      (logger) => logger.setLogLevel("INFO"),
+      (logger) => logger.info({ message: "heard", status: 200 }),
+    ];
+    expect(await printed(ours(), steps, 1)).toEqual([expect.stringContaining('"message":"heard"')]);
+  });
 });
 
 describe("the terminal's logger", () => {
@@ -187,5 +197,15 @@ describe("the terminal's logger", () => {
     vi.stubEnv("_X_AMZN_TRACE_ID", "Root=1-67891233-abcdef012345678912345678");
     expect(await expectSameLines([(logger) => logger.info({ message: "traced" })])).toEqual([expect.stringMatching(/traced xray_trace_id=1-67891233/)]);
     expect(await expectSameLines([(logger) => logger.info({ message: "quiet" })], "warn")).toEqual([]);
+  });
+
+  it("follows its level as it changes", async () => {
+    const steps: Log[] = [
+      (logger) => logger.setLogLevel("WARN"),
+      (logger) => logger.info({ message: "quiet" }),
+      (logger) => logger.setLogLevel("INFO"),
+      (logger) => logger.info({ message: "heard" }),
+    ];
+    expect(await printed(terminal(), steps, 1)).toEqual([expect.stringMatching(/INFO {2}heard$/)]);
   });
 });

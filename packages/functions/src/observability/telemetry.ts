@@ -1,9 +1,9 @@
 import { getXRayTraceIdFromEnv, shouldUseInvokeStore } from "@aws-lambda-powertools/commons/utils/env";
-import { Logger, LogItem, LogLevelThreshold, type LogFormatter } from "@aws-lambda-powertools/logger";
-import type { ConstructorOptions, LogAttributes, LogItemExtraInput, LogItemMessage } from "@aws-lambda-powertools/logger/types";
+import { LogItem, LogLevelThreshold, type Logger, type LogFormatter } from "@aws-lambda-powertools/logger";
+import type { ConstructorOptions, LogAttributes } from "@aws-lambda-powertools/logger/types";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { LeanLogFormatter } from "./log-formatter";
-import { plainRecord } from "./plain-record";
+import { PlainLineLogger } from "./plain-line-logger";
 
 import type { LogLevel } from "../settings";
 import { METRICS_NAMESPACE, SERVICE } from "./names";
@@ -44,18 +44,10 @@ interface Invocation {
  * formatted as Powertools formats it. Powertools' own path (its circular-reference replacer, then a Console's
  * formatting) stays for ERROR and above, and for any record plain JSON cannot write (a BigInt, a cycle).
  */
-export class CloudLogger extends Logger {
+export class CloudLogger extends PlainLineLogger {
   readonly #formatErrors: (key: string, value: unknown) => unknown;
   #invocation: Invocation | undefined;
   #coldStart = false;
-  /** Whether every record is the caller's fields and the persistent keys alone: no temporary keys. */
-  #noTemporaryKeys = true;
-  /**
-   * Whether the environment runs one invocation at a time, as on-demand Lambda does, so that the last context
-   * added is the current one. With Lambda's multi-concurrency, each invocation's state lives in its InvokeStore,
-   * which only Powertools' path reads.
-   */
-  readonly #oneInvocationAtATime = !shouldUseInvokeStore();
 
   /** The service and sampling rate of every record, as Powertools settled them from the options and environment. */
   readonly #constants: { service: unknown; sampling_rate: unknown };
@@ -66,19 +58,14 @@ export class CloudLogger extends Logger {
     this.#formatErrors = (_key, value) => (value instanceof Error ? logFormatter.formatError(value) : value);
     const { service, sampling_rate } = this.createAndPopulateLogItem(LogLevelThreshold.INFO, "", []).getAttributes();
     this.#constants = { service, sampling_rate };
+    // With Lambda's multi-concurrency, each invocation's context (and level) lives in its InvokeStore, which only
+    // Powertools' path reads. One invocation at a time, as on-demand Lambda runs them, the last context added is
+    // the current one.
+    if (shouldUseInvokeStore()) this.leaveToPowertools();
   }
 
-  /**
-   * A record of plain fields (a request's line) is written here, straight from its fields: the very line
-   * Powertools' path prints for it, keys in the same order (telemetry.test.ts compares the two), without the
-   * copies and deep merges that path makes of every record, once per invocation (bench/warm.ts). Anything else,
-   * or a logger given temporary keys, takes Powertools' path.
-   */
-  override info(input: LogItemMessage, ...extra: LogItemExtraInput): void {
-    if (extra.length > 0 || !this.#oneInvocationAtATime || !this.#noTemporaryKeys || this.level > LogLevelThreshold.INFO || !plainRecord(input)) {
-      return super.info(input, ...extra);
-    }
-    const { message, ...fields } = input;
+  /** A request's line, keys in the order of Powertools' record, once per invocation (bench/warm.ts). */
+  protected override printPlain({ message, ...fields }: LogAttributes & { message: string }): void {
     const invocation = this.#invocation;
     const context = invocation?.context;
     // LeanLogFormatter's record, then the persistent keys and the fields, as Powertools' deep merge adds them.
@@ -112,11 +99,6 @@ export class CloudLogger extends Logger {
   override addContext(context: Invocation["context"]): void {
     super.addContext(context);
     this.#invocation = { context, coldStart: this.#coldStart };
-  }
-
-  override appendKeys(attributes: LogAttributes): void {
-    this.#noTemporaryKeys = false;
-    super.appendKeys(attributes);
   }
 
   /** The persistent keys as Powertools adds them to a record: those with no value left out. */

@@ -1,4 +1,5 @@
 import { vi } from "vitest";
+import { flushLines } from "../../src/observability/stdout-lines";
 
 /** A CloudWatch embedded metric format document, as Powertools Metrics prints it. */
 export interface EmfDocument {
@@ -38,8 +39,8 @@ export async function captureOutput<T>(action: () => Promise<T>): Promise<{ resu
   const spies = [vi.spyOn(process.stdout, "write").mockImplementation(hold), vi.spyOn(process.stderr, "write").mockImplementation(hold)];
   try {
     const result = await action();
-    // The terminal logger writes once per turn of the event loop: let that turn end.
-    await new Promise((resolve) => setImmediate(resolve));
+    // The terminal logger holds its lines for a while: they are written now.
+    flushLines();
     const records = lines.map(parse).filter((record): record is Record<string, unknown> => typeof record === "object" && record !== null);
     return {
       result,

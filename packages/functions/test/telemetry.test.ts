@@ -199,6 +199,16 @@ describe("the terminal's logger", () => {
     expect(await expectSameLines([(logger) => logger.info({ message: "quiet" })], "warn")).toEqual([]);
   });
 
+  it("shows an error after the lines logged before it", async () => {
+    const steps: Log[] = [
+      (logger) => {
+        logger.info({ message: "before" });
+        logger.error({ message: "failed" });
+      },
+    ];
+    expect(await printed(terminal(), steps, 1)).toEqual([expect.stringMatching(/INFO {2}before$/), expect.stringMatching(/ERROR failed$/)]);
+  });
+
   it("follows its level as it changes", async () => {
     const steps: Log[] = [
       (logger) => logger.setLogLevel("WARN"),

@@ -2,7 +2,7 @@ import { Logger, LogLevelThreshold, type LogItem } from "@aws-lambda-powertools/
 import type { ConstructorOptions, LogAttributes } from "@aws-lambda-powertools/logger/types";
 import { LeanLogFormatter } from "./log-formatter";
 import { PlainLineLogger } from "./plain-line-logger";
-import { writeLines } from "./stdout-lines";
+import { flushLines, writeLines } from "./stdout-lines";
 import { SERVICE, type Telemetry, type TelemetrySettings } from "./telemetry";
 
 // Keys a line never shows as fields: the head says them (level, message, time), the error follows it, and the
@@ -54,7 +54,7 @@ export class TerminalLogger extends PlainLineLogger {
   protected override printPlain(record: LogAttributes & { message: string }): void {
     // LeanLogFormatter's timestamp, without LogFormatter.formatTimestamp's read of TZ from the environment.
     const time = new Date().toISOString().slice(11, 23);
-    writeLines(`${this.#head(time, "INFO", record.message, record)}\n`);
+    writeLines(`${this.#head(time, "INFO", record)}\n`);
   }
 
   override addContext(context: Parameters<Logger["addContext"]>[0]): void {
@@ -65,15 +65,17 @@ export class TerminalLogger extends PlainLineLogger {
   protected override printLog(logLevel: number, log: LogItem): void {
     log.prepareForPrint();
     const record = log.getAttributes();
-    const head = this.#head(String(record.timestamp).slice(11, 23), String(record.level), record.message, record);
+    const head = this.#head(String(record.timestamp).slice(11, 23), String(record.level), record);
     const text = `${[head, ...errorLines(record.error).map((line) => paint(31, line))].join("\n")}\n`;
-    if (logLevel >= LogLevelThreshold.ERROR) process.stderr.write(text);
-    else writeLines(text);
+    if (logLevel < LogLevelThreshold.ERROR) return writeLines(text);
+    // The lines held for stdout go first, so that a terminal shows the error after what came before it.
+    flushLines();
+    process.stderr.write(text);
   }
 
   /** `time LEVEL message key=value…`: the fields but those never changing, empty, or said by the message. */
-  #head(time: string, level: string, message: unknown, record: Record<string, unknown>): string {
-    const said = inert(String(message));
+  #head(time: string, level: string, record: Record<string, unknown>): string {
+    const said = inert(String(record.message));
     const words = said.split(" ");
     const persistent = this.getPersistentLogAttributes();
     let details = "";

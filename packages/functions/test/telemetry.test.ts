@@ -53,6 +53,17 @@ describe("the Lambda's logger", () => {
     expect(warm).toMatchObject({ cold_start: false, function_request_id: "request-2" });
   });
 
+  it("stamps each line with the millisecond it was written in, as Powertools does", async () => {
+    const stamps = async (logger: Logger) => {
+      vi.setSystemTime(new Date("2026-12-06T10:20:30.456Z"));
+      const steps: Log[] = [(logger) => logger.info({ message: "GET /data 200" }), () => vi.setSystemTime(Date.now() + 1)];
+      return (await printed(logger, [...steps, ...steps], 1)).map((text) => JSON.parse(text).timestamp);
+    };
+    const theirs = await stamps(powertools());
+    expect(await stamps(ours())).toEqual(theirs);
+    expect(theirs).toEqual(["2026-12-06T10:20:30.456Z", "2026-12-06T10:20:30.457Z"]);
+  });
+
   it("prints any record of plain fields as Powertools would", async () => {
     const reserved = new Set(["level", "message", "sampling_rate", "service", "timestamp"]);
     const field = fc.oneof(fc.constantFrom("constructor", "__proto__", "toString"), fc.string({ minLength: 1, maxLength: 12 })).filter((key) => !reserved.has(key));
@@ -162,6 +173,12 @@ describe("the terminal's logger", () => {
   it("prints a request's line as its Powertools path does, without the fields the message says", async () => {
     const [line] = await expectSameLines([(logger) => logger.info({ message: "DELETE /data/12 404", method: "DELETE", route: "/data/:id", path: "/data/12", status: 404, latency_ms: 1.5, request_id: "r-1" })]);
     expect(line).toBe("10:20:30.456 INFO  DELETE /data/12 404 route=/data/:id latency_ms=1.5 request_id=r-1");
+  });
+
+  it("shows each line's millisecond, and a field the message says only within a word", async () => {
+    const steps: Log[] = [(logger) => logger.info({ message: "GET /data 200", path: "/data", status: 20, method: "GET /data" }), () => vi.setSystemTime(Date.now() + 1)];
+    const lines = await expectSameLines([() => vi.setSystemTime(new Date("2026-12-06T10:20:30.456Z")), ...steps, ...steps]);
+    expect(lines).toEqual(["10:20:30.456 INFO  GET /data 200 status=20 method=GET /data", "10:20:30.457 INFO  GET /data 200 status=20 method=GET /data"]);
   });
 
   it("prints any record as its Powertools path does", async () => {

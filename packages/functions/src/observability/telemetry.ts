@@ -2,6 +2,7 @@ import { getXRayTraceIdFromEnv, shouldUseInvokeStore } from "@aws-lambda-powerto
 import { LogItem, LogLevelThreshold, type Logger, type LogFormatter } from "@aws-lambda-powertools/logger";
 import type { ConstructorOptions, LogAttributes } from "@aws-lambda-powertools/logger/types";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { isoNow } from "./iso-now";
 import { LeanLogFormatter } from "./log-formatter";
 import { PlainLineLogger } from "./plain-line-logger";
 
@@ -72,7 +73,7 @@ export class CloudLogger extends PlainLineLogger {
     const record: Record<string, unknown> = {
       level: "INFO",
       message,
-      timestamp: new Date().toISOString(),
+      timestamp: isoNow(),
       service: this.#constants.service,
       cold_start: invocation?.coldStart,
       function_arn: context?.invokedFunctionArn,

@@ -1,5 +1,6 @@
 import { Logger, LogLevelThreshold, type LogItem } from "@aws-lambda-powertools/logger";
 import type { ConstructorOptions, LogAttributes } from "@aws-lambda-powertools/logger/types";
+import { isoNow } from "./iso-now";
 import { LeanLogFormatter } from "./log-formatter";
 import { PlainLineLogger } from "./plain-line-logger";
 import { flushLines, writeLines } from "./stdout-lines";
@@ -24,6 +25,15 @@ const inert = (text: string, controls = CONTROLS) => (ANY_CONTROL.test(text) ? t
 
 /** A field's text, or nothing where Powertools drops the field (LogItem.removeEmptyKeys). */
 const fieldText = (value: unknown) => (value === undefined || value === null || value === "" ? undefined : inert(typeof value === "string" ? value : JSON.stringify(value)));
+
+/** Whether `word` is one of the space-separated words of `text`: looked for, where splitting `text` made an array a line. */
+function isWordOf(word: string, text: string): boolean {
+  if (word.includes(" ")) return false;
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
+    if ((at === 0 || text.charCodeAt(at - 1) === 32) && (at + word.length === text.length || text.charCodeAt(at + word.length) === 32)) return true;
+  }
+  return false;
+}
 
 /** What is logged as an error: an Error, its cause, or a Powertools-formatted copy of one. */
 interface FormattedError {
@@ -53,8 +63,7 @@ export class TerminalLogger extends PlainLineLogger {
 
   protected override printPlain(record: LogAttributes & { message: string }): void {
     // LeanLogFormatter's timestamp, without LogFormatter.formatTimestamp's read of TZ from the environment.
-    const time = new Date().toISOString().slice(11, 23);
-    writeLines(`${this.#head(time, "INFO", record)}\n`);
+    writeLines(`${this.#head(isoNow().slice(11, 23), "INFO", record)}\n`);
   }
 
   override addContext(context: Parameters<Logger["addContext"]>[0]): void {
@@ -76,13 +85,12 @@ export class TerminalLogger extends PlainLineLogger {
   /** `time LEVEL message key=value…`: the fields but those never changing, empty, or said by the message. */
   #head(time: string, level: string, record: Record<string, unknown>): string {
     const said = inert(String(record.message));
-    const words = said.split(" ");
     const persistent = this.getPersistentLogAttributes();
     let details = "";
     for (const key in record) {
       if (KEYS_NOT_SHOWN.has(key) || key in persistent) continue;
       const text = fieldText(record[key]);
-      if (text !== undefined && !words.includes(text)) details += `${details === "" ? "" : " "}${key}=${text}`;
+      if (text !== undefined && !isWordOf(text, said)) details += `${details === "" ? "" : " "}${key}=${text}`;
     }
     const head = `${paint(90, time)} ${paint(LEVEL_COLOURS[level] ?? 36, level.padEnd(5))} ${said}`;
     return details === "" ? head : `${head} ${paint(90, details)}`;

@@ -34,6 +34,18 @@ describe("the terminal's lines", () => {
     await vi.waitFor(() => expect(writes).toEqual(["one\ntwo\n", "three\nfour\n"]), { timeout: 100, interval: 1 });
   });
 
+  it("keep their order and their characters across writes, however long a line", async () => {
+    const chunks: Buffer[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (chunks.push(Buffer.from(chunk as string | Buffer)), true));
+    // Enough lines, with characters of two, three and four bytes, to fill more than one write; and one longer than any.
+    const lines = Array.from({ length: 2_000 }, (_, i) => `${i} café 𝄞 ${"€".repeat(i % 50)}\n`);
+    lines.splice(1_000, 0, `${"é".repeat(40_000)}\n`);
+    for (const line of lines) writeLines(line);
+    flushLines();
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(Buffer.concat(chunks).toString("utf8")).toBe(lines.join(""));
+  });
+
   it("are all written when the process exits at once", () => {
     const script = 'import { writeLines } from "./packages/functions/src/observability/stdout-lines.ts"; writeLines("a\\n"); writeLines("b\\n"); process.exit(0);';
     const output = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });

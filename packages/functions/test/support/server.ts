@@ -34,9 +34,10 @@ function spawnServer(env: Record<string, string>) {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const printed = { all: "", stdout: "", stderr: "" };
-  // Always drained, so a chatty server never blocks on a full pipe.
-  child.stdout.on("data", (chunk) => ((printed.all += chunk), (printed.stdout += chunk)));
-  child.stderr.on("data", (chunk) => ((printed.all += chunk), (printed.stderr += chunk)));
+  // Always drained, so a chatty server never blocks on a full pipe. Decoded once, by a decoder that keeps a
+  // character split between two chunks whole.
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => ((printed.all += chunk), (printed.stdout += chunk)));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => ((printed.all += chunk), (printed.stderr += chunk)));
   // "close", not "exit": by then both pipes are drained too.
   const closed = once(child, "close") as Promise<[number | null, NodeJS.Signals | null]>;
   return { child, printed, closed };

@@ -172,6 +172,15 @@ describe("GET /data", () => {
     ]);
   });
 
+  it("pages by 100 unless told, with a query or without one", async () => {
+    await database.db.query(`insert into data (name) select 'n' || i from generate_series(1, 100) as i`);
+    for (const path of ["/data", "/data?", "/data?after=0"]) {
+      const response = await app.request(path);
+      expect((await response.json()).length, path).toBe(100);
+      expect(response.headers.get("link"), path).toBe('</data?after=100>; rel="next"');
+    }
+  });
+
   it("links to the next page, keeping the other query parameters", async () => {
     const first = await app.request("http://api.test/data?limit=2");
     expect(await first.json()).toEqual([

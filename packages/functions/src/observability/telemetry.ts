@@ -40,6 +40,12 @@ interface Invocation {
   coldStart: boolean;
 }
 
+/** Whether a record has a key Powertools would drop (LogItem.removeEmptyKeys) that JSON would still write. */
+function hasNullOrEmpty(record: Record<string, unknown>): boolean {
+  for (const key in record) if (record[key] === null || record[key] === "") return true;
+  return false;
+}
+
 /**
  * The Powertools logger writing a record below ERROR as one JSON line on stdout, with an Error anywhere in it
  * formatted as Powertools formats it. Powertools' own path (its circular-reference replacer, then a Console's
@@ -86,10 +92,15 @@ export class CloudLogger extends PlainLineLogger {
       ...this.#persistentKeys(),
       ...fields,
     };
-    // Empty keys dropped as Powertools drops them: its LogItem copies the others into a fresh record.
-    const line = new LogItem({ attributes: record });
-    line.prepareForPrint();
-    process.stdout.write(`${JSON.stringify(line.getAttributes())}\n`);
+    // Empty keys dropped as Powertools drops them. JSON leaves out those without a value by itself; Powertools'
+    // LogItem, which copies the others into a fresh record, is needed only for a null or an empty string.
+    let printed = record;
+    if (hasNullOrEmpty(record)) {
+      const line = new LogItem({ attributes: record });
+      line.prepareForPrint();
+      printed = line.getAttributes();
+    }
+    process.stdout.write(`${JSON.stringify(printed)}\n`);
   }
 
   /** Powertools asks once per `addContext`, which remembers the answer for the records `info` writes. */
@@ -105,7 +116,8 @@ export class CloudLogger extends PlainLineLogger {
   /** The persistent keys as Powertools adds them to a record: those with no value left out. */
   #persistentKeys(): LogAttributes {
     const keys: LogAttributes = {};
-    for (const [key, value] of Object.entries(this.getPersistentLogAttributes())) if (value !== undefined) keys[key] = value;
+    const persistent = this.getPersistentLogAttributes();
+    for (const key in persistent) if (persistent[key] !== undefined) keys[key] = persistent[key];
     return keys;
   }
 

@@ -72,13 +72,14 @@ export class CloudLogger extends PlainLineLogger {
   }
 
   /** A request's line, keys in the order of Powertools' record, once per invocation (bench/warm.ts). */
-  protected override printPlain({ message, ...fields }: LogAttributes & { message: string }): void {
+  protected override printPlain(fields: LogAttributes & { message: string }): void {
     const invocation = this.#invocation;
     const context = invocation?.context;
-    // LeanLogFormatter's record, then the persistent keys and the fields, as Powertools' deep merge adds them.
+    // LeanLogFormatter's record, then the persistent keys and the fields, as Powertools' deep merge adds them:
+    // assigned to the one record, where spreading them made two more objects a line.
     const record: Record<string, unknown> = {
       level: "INFO",
-      message,
+      message: fields.message,
       timestamp: isoNow(),
       service: this.#constants.service,
       cold_start: invocation?.coldStart,
@@ -89,9 +90,11 @@ export class CloudLogger extends PlainLineLogger {
       sampling_rate: this.#constants.sampling_rate,
       xray_trace_id: getXRayTraceIdFromEnv(),
       tenant_id: context?.tenantId,
-      ...this.#persistentKeys(),
-      ...fields,
     };
+    // Powertools leaves out a persistent key with no value, where a field of the same name would take its place.
+    const persistent = this.getPersistentLogAttributes();
+    for (const key in persistent) if (persistent[key] !== undefined) record[key] = persistent[key];
+    for (const key in fields) if (key !== "message") record[key] = fields[key];
     // Empty keys dropped as Powertools drops them. JSON leaves out those without a value by itself; Powertools'
     // LogItem, which copies the others into a fresh record, is needed only for a null or an empty string.
     let printed = record;
@@ -111,14 +114,6 @@ export class CloudLogger extends PlainLineLogger {
   override addContext(context: Invocation["context"]): void {
     super.addContext(context);
     this.#invocation = { context, coldStart: this.#coldStart };
-  }
-
-  /** The persistent keys as Powertools adds them to a record: those with no value left out. */
-  #persistentKeys(): LogAttributes {
-    const keys: LogAttributes = {};
-    const persistent = this.getPersistentLogAttributes();
-    for (const key in persistent) if (persistent[key] !== undefined) keys[key] = persistent[key];
-    return keys;
   }
 
   protected override printLog(logLevel: number, log: LogItem): void {

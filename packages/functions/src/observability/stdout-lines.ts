@@ -11,7 +11,7 @@ const BATCH_BYTES = 32 * 1024;
 // The most bytes a string's UTF-16 code unit takes in UTF-8.
 const MAX_BYTES_PER_UNIT = 3;
 
-let batch: Buffer | undefined;
+const batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
 let used = 0;
 let scheduled = false;
 let lastWrite = Number.NEGATIVE_INFINITY;
@@ -24,10 +24,10 @@ function write(chunk: Buffer | string): void {
 /** Writes the lines held so far; on exit too, so that none is lost. */
 export function flushLines(): void {
   scheduled = false;
-  if (batch === undefined || used === 0) return;
-  // The stream may keep the bytes until they are written: the next lines go to a buffer of their own.
-  const written = batch.subarray(0, used);
-  batch = undefined;
+  if (used === 0) return;
+  // A copy of what is held, sized to it: the stream may keep what it is given until written, and the batch takes
+  // the next lines at once.
+  const written = Buffer.from(batch.subarray(0, used));
   used = 0;
   write(written);
 }
@@ -40,7 +40,6 @@ export function writeLines(text: string): void {
     flushLines();
     if (room > BATCH_BYTES) return write(text);
   }
-  batch ??= Buffer.allocUnsafeSlow(BATCH_BYTES);
   used += batch.write(text, used);
   if (scheduled) return;
   scheduled = true;

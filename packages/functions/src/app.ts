@@ -2,7 +2,6 @@ import type { WriteAccess } from "@data-api/core/access";
 import type { Database } from "@data-api/core/db";
 import { Hono } from "hono";
 import { methodNotAllowed as allowedMethods } from "hono/method-not-allowed";
-import { requestId } from "hono/request-id";
 import { authorizerClaims } from "./access/authorizer";
 import type { Identify } from "./access/caller";
 import type { AppEnv } from "./app-env";
@@ -42,11 +41,11 @@ const OPENAPI_DOCUMENT = new URL("../openapi.json", import.meta.url);
 /** The whole HTTP API, independent of its host (Lambda, the local server, tests). */
 export function createApp(options: AppOptions) {
   const app = new Hono<AppEnv>();
+  // Asked only when no route answered: as a middleware it was one more async layer for every request.
+  const refuseWrongMethod = allowedMethods({ app, onMethodNotAllowed: methodNotAllowed });
   app
-    .use(requestId({ generator: (c) => c.env?.event?.requestContext?.requestId ?? crypto.randomUUID() }))
     .use(observe(options.telemetry))
     .use(apiHeaders)
-    .use(allowedMethods({ app, onMethodNotAllowed: methodNotAllowed }))
     .route(
       "/data",
       dataRoutes({
@@ -58,7 +57,12 @@ export function createApp(options: AppOptions) {
     )
     .route("/health", healthRoutes(options))
     .route("/openapi.json", openApiRoutes(OPENAPI_DOCUMENT))
-    .notFound(notFound)
+    .notFound(async (c) => {
+      await refuseWrongMethod(c, async () => {
+        c.res = await notFound(c);
+      });
+      return c.res;
+    })
     .onError(onError);
   return app;
 }

@@ -132,6 +132,45 @@ describe("each request on Lambda", () => {
     expect(response.headers["x-correlation-id"]).toBe(requestId);
   });
 
+  it("names each answer with API Gateway's request id, or the plain X-Request-Id its client sent", async () => {
+    const call = lambdaFunction(database.db);
+    const own = await call({ method: "GET", path: "/data" });
+    const sent = await call({ method: "GET", path: "/data", headers: { "x-request-id": "client-42_a=b" } });
+
+    expect(own.response.headers["x-request-id"]).toBe(own.requestId);
+    expect(own.logs[0]).toMatchObject({ request_id: own.requestId, correlation_id: own.requestId });
+    expect(sent.response.headers["x-request-id"]).toBe("client-42_a=b");
+    expect(sent.response.headers["x-correlation-id"]).toBe("client-42_a=b");
+    expect(sent.logs[0]).toMatchObject({ request_id: "client-42_a=b", correlation_id: "client-42_a=b" });
+  });
+
+  it.each([
+    ["spaces", "a b"],
+    ["a quote", 'x"y'],
+    ["more than 255 characters", "x".repeat(256)],
+    ["nothing", ""],
+  ])("replaces a client's X-Request-Id with %s by API Gateway's", async (_, sent) => {
+    const call = lambdaFunction(database.db);
+    const { requestId, logs, response } = await call({ method: "GET", path: "/data", headers: { "x-request-id": sent } });
+
+    expect(response.headers["x-request-id"]).toBe(requestId);
+    expect(logs[0]?.request_id).toBe(requestId);
+  });
+
+  it("names refusals too: a 404 and a 405 carry the ids and the API's headers", async () => {
+    const call = lambdaFunction(database.db);
+    for (const request of [{ method: "GET", path: "/nothing" }, { method: "PUT", path: "/data" }] as const) {
+      const { requestId, response, logs } = await call(request);
+      expect(response.headers).toMatchObject({
+        "x-request-id": requestId,
+        "x-correlation-id": requestId,
+        "x-content-type-options": "nosniff",
+        "cache-control": "no-store",
+      });
+      expect(logs[0]?.request_id).toBe(requestId);
+    }
+  });
+
   it("logs the route pattern beside the path, and no route when none matched", async () => {
     const call = lambdaFunction(database.db);
     const deleted = await call({ method: "DELETE", path: "/data/7" });

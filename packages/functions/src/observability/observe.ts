@@ -6,6 +6,9 @@ import { businessMetric } from "./business-metrics";
 import { withSourceMappedStack } from "./source-mapped";
 import type { Telemetry } from "./telemetry";
 
+export const REQUEST_ID_HEADER = "X-Request-Id";
+// Hono's requestId rule (hono/request-id): a client's own id is kept when it is this plain and short.
+const CLIENT_REQUEST_ID = /^[\w=-]{1,255}$/;
 export const CORRELATION_HEADER = "x-correlation-id";
 // Anything else (too long, spaces, quotes) is replaced rather than written into logs and headers.
 export const CORRELATION_ID = /^[\w.:/+=-]{1,128}$/;
@@ -16,9 +19,20 @@ function matchedRoute(c: Context): string | undefined {
 }
 
 /**
- * Gives each request a correlation id (the `x-correlation-id` it came with, or its request id), echoed in the
- * response; then writes its one log line (with its caller, and what a delete removed) and flushes its metrics,
- * whatever the handler did.
+ * The request's id: the `X-Request-Id` its client sent, else API Gateway's, else a new one. Decided here rather
+ * than by Hono's requestId middleware: each middleware is one more async layer every request passes twice.
+ */
+function requestIdOf(c: Context<AppEnv>): string {
+  const sent = c.req.header(REQUEST_ID_HEADER);
+  if (sent !== undefined && CLIENT_REQUEST_ID.test(sent)) return sent;
+  const gateway = c.env?.event?.requestContext;
+  return (gateway && "requestId" in gateway ? gateway.requestId : undefined) ?? crypto.randomUUID();
+}
+
+/**
+ * Gives each request an id and a correlation id (the `x-correlation-id` it came with, or its request id), both
+ * echoed in the response; then writes its one log line (with its caller, and what a delete removed) and flushes
+ * its metrics, whatever the handler did.
  */
 export const observe =
   ({ logger, metrics }: Telemetry): MiddlewareHandler<AppEnv> =>
@@ -29,8 +43,11 @@ export const observe =
       logger.addContext(lambdaContext);
       metrics?.countColdStart();
     }
+    const requestId = requestIdOf(c);
+    c.set("requestId", requestId);
+    c.header(REQUEST_ID_HEADER, requestId);
     const incoming = c.req.header(CORRELATION_HEADER);
-    const correlationId = incoming && CORRELATION_ID.test(incoming) ? incoming : c.get("requestId");
+    const correlationId = incoming && CORRELATION_ID.test(incoming) ? incoming : requestId;
     c.header(CORRELATION_HEADER, correlationId);
 
     // Hono's error handler turns what a route throws into a response and keeps it in `c.error`;
@@ -62,7 +79,7 @@ export const observe =
         path,
         status,
         latency_ms: Math.round((performance.now() - started) * 10) / 10,
-        request_id: c.get("requestId"),
+        request_id: requestId,
         correlation_id: correlationId,
         // Who wrote (the token's subject), where a write identified its caller; reads are anonymous.
         ...(caller && { caller: caller.subject }),

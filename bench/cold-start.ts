@@ -3,7 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { httpApiEvent, lambdaContext } from "../packages/functions/test/support/events";
-import { bundles, checkSameDriverSettings, here, lambdaEnv, lambdaNodeArgs, median, ROWS, seededDatabase } from "./lambda";
+import { bundles, checkSameDriverSettings, here, lambdaEnv, lambdaNodeArgs, ROWS, seededDatabase } from "./lambda";
+import { median } from "./median";
 import type { Bundle } from "./sst-bundle";
 
 // Cold-start budget of the API function (issue 16): module initialisation plus the first GET /data, in fresh

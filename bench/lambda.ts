@@ -74,9 +74,3 @@ export async function bundles(outdir: string): Promise<{ ours: Bundle; floor: Bu
 
 /** The floor with our log line (bench/floor-logged.ts), bundled the same way. */
 export const loggedFloorBundle = (outdir: string) => bundleLikeSst(here("floor-logged.ts"), `${outdir}/floor-logged`);
-
-export const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};

@@ -3,7 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { httpApiEvent, lambdaContext } from "../packages/functions/test/support/events";
-import { bundles, checkSameDriverSettings, here, lambdaEnv, lambdaNodeArgs, loggedFloorBundle, median, seededDatabase } from "./lambda";
+import { bundles, checkSameDriverSettings, here, lambdaEnv, lambdaNodeArgs, loggedFloorBundle, seededDatabase } from "./lambda";
+import { median } from "./median";
 import type { Bundle } from "./sst-bundle";
 
 // Warm invocations (issue 16): the CPU time of a GET /data (100 rows) in an execution environment that has

@@ -6,7 +6,7 @@ import * as v from "valibot";
 import { CHALLENGE, MESSAGES } from "../../packages/functions/src/access/caller";
 import { BARE_KEY, SF_STRING } from "../../packages/functions/src/http/idempotency-key";
 import { BODY_LIMIT_BYTES } from "../../packages/functions/src/http/json-body";
-import { CORRELATION_HEADER, CORRELATION_ID } from "../../packages/functions/src/observability/observe";
+import { CORRELATION_HEADER, CORRELATION_ID, REQUEST_ID_HEADER } from "../../packages/functions/src/observability/observe";
 
 /**
  * The API's OpenAPI 3.1 document, built from the valibot schemas that validate its requests (packages/core) and
@@ -66,7 +66,7 @@ const JSON_TYPE = "application/json";
 /** Headers every answer carries. */
 const COMMON_HEADERS = {
   [CORRELATION_HEADER]: ref("headers", "CorrelationId"),
-  "X-Request-Id": ref("headers", "RequestId"),
+  [REQUEST_ID_HEADER]: ref("headers", "RequestId"),
   "X-Content-Type-Options": ref("headers", "NoSniff"),
   "Cache-Control": ref("headers", "CacheControl"),
 };

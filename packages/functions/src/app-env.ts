@@ -18,5 +18,7 @@ export interface AppEnv {
     removed?: Removed;
     /** The `message` of an error answer, for the log line: what the client was told. */
     problem?: string;
+    /** The headers the answer will carry beside its own, until it is made (http/answer.ts). */
+    headers?: Record<string, string>;
   };
 }

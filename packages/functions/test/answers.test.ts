@@ -1,6 +1,10 @@
+import { Hono } from "hono";
 import { handle } from "hono/aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../core/test/support/database";
+import type { AppEnv } from "../src/app-env";
+import { completeHeaders, respond } from "../src/http/answer";
+import { apiHeaders } from "../src/http/api-headers";
 import { OPENAPI_CACHE_CONTROL } from "../src/routes/openapi";
 import { postJson, testApp } from "./support/app";
 import { invoke } from "./support/events";
@@ -65,5 +69,33 @@ describe("an answer that repeats the request", () => {
     for (const name of ["a", "b"]) await app.request("/data", postJson({ name }));
     const response = await app.request("http://evil.example/data?limit=1", { headers: { host: "evil.example" } });
     expect(response.headers.get("link")).toBe('</data?limit=1&after=1>; rel="next"');
+  });
+});
+
+describe("an answer's headers", () => {
+  // As createApp orders them: what completes an answer runs outside the API's defaults.
+  const withDefaults = () =>
+    new Hono<AppEnv>()
+      .use(async (c, next) => {
+        await next();
+        completeHeaders(c);
+      })
+      .use(apiHeaders);
+
+  it("are one field per name: a route's own replaces a default set in other letter case", async () => {
+    const response = await withDefaults()
+      .get("/own", (c) => respond(c, "{}", 200, { "cache-control": "private" }))
+      .request("/own");
+    expect(response.headers.get("cache-control")).toBe("private");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("reach an answer that Hono's helpers made, beside the headers it set itself", async () => {
+    const response = await withDefaults()
+      .get("/page", (c) => c.text("page", 200, { "Cache-Control": "no-cache" }))
+      .request("/page");
+    expect(await response.text()).toBe("page");
+    expect(response.headers.get("cache-control")).toBe("no-cache");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
   });
 });

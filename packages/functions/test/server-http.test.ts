@@ -207,6 +207,16 @@ describe.each(databases)("the HTTP layer of npm start, on %s", { timeout: 60_000
       expect((await fetch(`${server.url}${asset}`)).headers.get("cache-control")).toMatch(/immutable/);
     });
 
+    it("names the request like any answer of the API, and keeps its own caching", async () => {
+      const asset = /src="(\/assets\/[^"]+\.js)"/.exec(index())![1]!;
+      for (const [path, caching] of [["/", "no-cache"], [asset, "public, max-age=31536000, immutable"]] as const) {
+        const response = await fetch(`${server.url}${path}`, { headers: { "X-Request-Id": "page-1" } });
+        expect(response.headers.get("x-request-id"), path).toBe("page-1");
+        expect(response.headers.get("x-correlation-id"), path).toBe("page-1");
+        expect(response.headers.get("cache-control"), path).toBe(caching);
+      }
+    });
+
     it("needs nothing its Content-Security-Policy forbids", () => {
       const html = index();
       // No inline script or style, no style attributes, no other origins: everything comes from /assets.

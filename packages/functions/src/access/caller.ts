@@ -1,6 +1,7 @@
 import { WRITE_SCOPE, type WriteAccess } from "@data-api/core/access";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
+import { setHeader } from "../http/answer";
 import { problem } from "../http/problem";
 
 /**
@@ -49,7 +50,7 @@ export const CHALLENGE = {
 } as const;
 
 function refuse(c: Context<AppEnv>, status: 401 | 403, challenge: string, message: string) {
-  c.header("WWW-Authenticate", challenge);
+  setHeader(c, "WWW-Authenticate", challenge);
   return problem(c, status, message);
 }
 

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { setHeader } from "./answer";
 import { problem } from "./problem";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -57,7 +58,7 @@ function checkContentEncoding(c: Context) {
   const other = codings.find((coding) => coding !== "" && coding !== "identity");
   if (other === undefined) return;
   // RFC 9110 (15.5.16): a 415 for a content coding says which codings would have been accepted.
-  c.header("Accept-Encoding", "identity");
+  setHeader(c, "Accept-Encoding", "identity");
   throw unsupported(`Content-Encoding ${echoed(other)} is not supported; send the body uncompressed`);
 }
 

@@ -3,6 +3,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../app-env";
+import { json, setHeader } from "./answer";
 
 const STATUS_BY_KIND = {
   validation: 400,
@@ -17,7 +18,7 @@ const CLIENT_CLOSED_REQUEST = 499 as ContentfulStatusCode;
 /** Every error answer has this shape: a `message` (kept identical to the Flask app's), sometimes details. */
 export function problem(c: Context<AppEnv>, status: ContentfulStatusCode, message: string, extra: object = {}) {
   c.set("problem", message);
-  return c.json({ message, ...extra }, status);
+  return json(c, { message, ...extra }, status);
 }
 
 /** How much of a request's path an answer repeats: a 15 KB path must not come back as a 15 KB body. */
@@ -27,8 +28,8 @@ const echoedPath = (c: Context) =>
 
 export const notFound: NotFoundHandler = (c) => problem(c, 404, `No route for ${c.req.method} ${echoedPath(c)}`);
 
-export const methodNotAllowed = (c: Context, allowed: string[]) => {
-  c.header("Allow", allowed.join(", "));
+export const methodNotAllowed = (c: Context<AppEnv>, allowed: string[]) => {
+  setHeader(c, "Allow", allowed.join(", "));
   return problem(c, 405, `Method ${c.req.method} is not allowed on ${echoedPath(c)}; use ${allowed.join(", ")}`);
 };
 

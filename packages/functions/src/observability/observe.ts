@@ -2,6 +2,7 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../app-env";
+import { completeHeaders, setHeader } from "../http/answer";
 import { businessMetric } from "./business-metrics";
 import { withSourceMappedStack } from "./source-mapped";
 import type { Telemetry } from "./telemetry";
@@ -45,16 +46,17 @@ export const observe =
     }
     const requestId = requestIdOf(c);
     c.set("requestId", requestId);
-    c.header(REQUEST_ID_HEADER, requestId);
+    setHeader(c, REQUEST_ID_HEADER, requestId);
     const incoming = c.req.header(CORRELATION_HEADER);
     const correlationId = incoming && CORRELATION_ID.test(incoming) ? incoming : requestId;
-    c.header(CORRELATION_HEADER, correlationId);
+    setHeader(c, CORRELATION_HEADER, correlationId);
 
     // Hono's error handler turns what a route throws into a response and keeps it in `c.error`;
     // only an error the handler itself could not map gets this far.
     let unhandled: unknown;
     try {
       await next();
+      completeHeaders(c);
     } catch (error) {
       unhandled = error;
       throw error;

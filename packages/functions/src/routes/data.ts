@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { writeAccess, type Identify } from "../access/caller";
 import type { AppEnv } from "../app-env";
+import { json, setHeader } from "../http/answer";
 import { idempotencyKey } from "../http/idempotency-key";
 import { jsonBody, limitBody } from "../http/json-body";
 import { countAs } from "../observability/business-metrics";
@@ -35,8 +36,8 @@ export const dataRoutes = ({ db, writes, identify, exposeCreatedBy }: DataRoutes
   return new Hono<AppEnv>()
     .get("/", async (c) => {
       const page = await Data.list(db, Data.parse(Data.ListQuery, c.req.query()), { createdBy: exposeCreatedBy });
-      if (page.next !== undefined) c.header("Link", nextPageLink(c.req.path, c.req.url, page.next));
-      const response = c.json(page.items);
+      if (page.next !== undefined) setHeader(c, "Link", nextPageLink(c.req.path, c.req.url, page.next));
+      const response = json(c, page.items);
       // Written: the rows are let go at once. Left in the driver's result array, every page since the last young
       // garbage collection was still alive at the next one, which copied them all: 14 KB a call, against 0.25 KB
       // once emptied (bench/warm.ts prints it). Plain JavaScript does the same when it awaits, three async calls
@@ -57,10 +58,10 @@ export const dataRoutes = ({ db, writes, identify, exposeCreatedBy }: DataRoutes
       const answer = key === undefined ? { ...(await create(db)), replayed: false } : await Idempotency.once(db, { caller, key, body }, create);
       // A replay wrote nothing: it counts as no new record.
       if (answer.replayed) c.set("businessEvent", undefined);
-      return c.json(answer.body, answer.status as ContentfulStatusCode);
+      return json(c, answer.body, answer.status as ContentfulStatusCode);
     })
     .delete("/:id", mayWrite, countAs("DataDeleted"), async (c) => {
       c.set("removed", await Data.remove(db, Data.parse(Data.IdParam, c.req.param("id"), "id")));
-      return c.json({ message: Data.MESSAGES.deleted });
+      return json(c, { message: Data.MESSAGES.deleted });
     });
 };

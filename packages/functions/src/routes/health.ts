@@ -3,6 +3,7 @@ import type { Database } from "@data-api/core/db";
 import { DatabaseUnavailableError } from "@data-api/core/error";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
+import { json } from "../http/answer";
 
 export interface HealthOptions {
   db: Database;
@@ -17,6 +18,6 @@ export const healthRoutes = ({ db, stage, version, healthTimeoutMs }: HealthOpti
       if (error instanceof DatabaseUnavailableError) return "unreachable" as const;
       throw error;
     });
-    if (database === "ok") return c.json({ status: "ok", checks: { database }, version, stage });
-    return c.json({ status: "error", checks: { database }, version, stage }, 503);
+    if (database === "ok") return json(c, { status: "ok", checks: { database }, version, stage });
+    return json(c, { status: "error", checks: { database }, version, stage }, 503);
   });

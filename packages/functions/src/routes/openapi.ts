@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
+import { respond } from "../http/answer";
 
 /** It changes only with a deploy: browsers and proxies may keep it for an hour. */
 export const OPENAPI_CACHE_CONTROL = "public, max-age=3600";
@@ -16,6 +17,6 @@ export const openApiRoutes = (file: URL) => {
       text = undefined;
       throw error;
     });
-    return c.body(await text, 200, { "Content-Type": "application/json", "Cache-Control": OPENAPI_CACHE_CONTROL });
+    return respond(c, await text, 200, { "content-type": "application/json", "cache-control": OPENAPI_CACHE_CONTROL });
   });
 };

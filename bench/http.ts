@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { startServer } from "../packages/functions/test/support/server";
 import { freshPostgres } from "./database";
 import { median } from "./median";
+import { compareRounds } from "./compare-rounds";
 
 const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -212,25 +213,16 @@ for (const route of ["GET /data", "POST /data"]) {
   const runs = (server: string) => rows.filter((row) => row.server === server && row.route === route && row.database === "PostgreSQL");
   const ours = runs("npm start");
   const floor = runs("floor");
-  // Each round's ratio, between loads seconds apart.
-  const ratios = ours.map((run) => run.rps / floor.find((other) => other.round === run.round)!.rps);
-  const ratio = median(ratios);
-  const worstP99 = Math.max(...ours.map((run) => run.p99));
-  const failures = ours.reduce((sum, run) => sum + run.failures, 0);
+  const verdict = compareRounds(ours, floor, TARGET);
   const gated = route === "GET /data";
-  const ok = ratio >= TARGET.minRatio && worstP99 < TARGET.maxP99 && failures === 0;
-  if (gated) met &&= ok;
+  if (gated) met &&= verdict.met;
   const cpu = (runsOf: Row[]) => runsOf.map((run) => run.cpuPerRequest).filter((micros) => micros !== undefined);
-  const cpuRatios = ours.flatMap((run) => {
-    const other = floor.find((candidate) => candidate.round === run.round)!;
-    return run.cpuPerRequest === undefined || other.cpuPerRequest === undefined ? [] : [run.cpuPerRequest / other.cpuPerRequest];
-  });
   console.log(
-    `${route} on PostgreSQL: ours ${Math.round(median(ours.map((run) => run.rps)))} req/s (worst p99 ${worstP99} ms), ` +
+    `${route} on PostgreSQL: ours ${Math.round(median(ours.map((run) => run.rps)))} req/s (worst p99 ${verdict.worstP99} ms), ` +
       `floor ${Math.round(median(floor.map((run) => run.rps)))} req/s (worst p99 ${Math.max(...floor.map((run) => run.p99))} ms), medians of ${ROUNDS} rounds: ` +
-      `${ratio.toFixed(2)}x the floor (rounds ${range(ratios)})${gated ? ` (target >= ${TARGET.minRatio}, p99 < ${TARGET.maxP99} ms): ${ok ? "MET" : "NOT MET"}` : ""}` +
-      (cpuRatios.length > 0
-        ? `; server CPU per request ${Math.round(median(cpu(ours)))} us against ${Math.round(median(cpu(floor)))} us (${median(cpuRatios).toFixed(2)}x, rounds ${range(cpuRatios)})`
+      `${verdict.ratio.toFixed(2)}x the floor (rounds ${range(verdict.ratios)})${gated ? ` (target >= ${TARGET.minRatio}, p99 < ${TARGET.maxP99} ms): ${verdict.met ? "MET" : "NOT MET"}` : ""}` +
+      (verdict.cpuRatios.length > 0
+        ? `; server CPU per request ${Math.round(median(cpu(ours)))} us against ${Math.round(median(cpu(floor)))} us (${median(verdict.cpuRatios).toFixed(2)}x, rounds ${range(verdict.cpuRatios)})`
         : ""),
   );
 }

@@ -9,16 +9,17 @@ import type { AppEnv } from "../app-env";
  * Names are lower case, as they go on the wire, so that a route's own header replaces a default of the same name.
  */
 
-type HeaderFields = Record<string, string>;
+// A name in other letters than lower case would be a second field beside the default it means to replace.
+type HeaderFields = Record<Lowercase<string>, string>;
 
 /** Adds `name` to what the request's answer will carry, whichever route or error handler gives it. */
 export function setHeader(c: Context<AppEnv>, name: string, value: string): void {
-  let fields = c.get("headers");
+  let fields: HeaderFields | undefined = c.get("headers");
   if (!fields) c.set("headers", (fields = {}));
-  fields[name.toLowerCase()] = value;
+  fields[name.toLowerCase() as Lowercase<string>] = value;
 }
 
-/** An answer of `body` with the request's headers and then `own` (lower-case names), which take precedence. */
+/** An answer of `body` with the request's headers and then its `own`, which take precedence. */
 export function respond(c: Context<AppEnv>, body: string, status: ContentfulStatusCode, own: HeaderFields): Response {
   const fields = c.get("headers");
   // Taken: completeHeaders leaves this answer alone.

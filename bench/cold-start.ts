@@ -1,9 +1,6 @@
 import { fork } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { httpApiEvent, lambdaContext } from "../packages/functions/test/support/events";
-import { bundles, checkSameDriverSettings, here, lambdaEnv, lambdaNodeArgs, ROWS, seededDatabase } from "./lambda";
+import { benchEnv, here, lambdaNodeArgs, ROWS, withContenders } from "./lambda";
 import { median } from "./median";
 import type { Bundle } from "./sst-bundle";
 
@@ -41,12 +38,9 @@ function coldStart(bundle: Bundle, env: NodeJS.ProcessEnv): Promise<Sample> {
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(1)} ms`.padStart(9);
 
-const env = lambdaEnv(await seededDatabase());
-checkSameDriverSettings(env);
+const env = await benchEnv();
 
-const outdir = await mkdtemp(join(tmpdir(), "data-api-cold-"));
-try {
-  const { ours, floor } = await bundles(outdir);
+await withContenders(async ({ ours, floor }) => {
   const samples = new Map<Bundle, Sample[]>([
     [ours, []],
     [floor, []],
@@ -91,6 +85,4 @@ try {
   console.log(`\nours/floor, median of the rounds: ${ratio.toFixed(2)} (budget ≤ ${MAX_RATIO}) ${ratioOk ? "ok" : "OVER BUDGET"}`);
   console.log(`our bundle: ${kb(ours.bytes)} (budget < ${kb(MAX_BUNDLE_BYTES)}) ${sizeOk ? "ok" : "OVER BUDGET"}`);
   if (!ratioOk || !sizeOk) process.exitCode = 1;
-} finally {
-  await rm(outdir, { recursive: true, force: true });
-}
+});

@@ -7,12 +7,9 @@
  * schedule. Printed, not gated: the targets are in CPU time (bench/warm.ts); this tells where it goes.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { promisify } from "node:util";
 import { httpApiEvent, lambdaContext } from "../packages/functions/test/support/events";
-import { bundles, checkSameDriverSettings, here, lambdaEnv, lambdaNodeArgs, loggedFloorBundle, seededDatabase } from "./lambda";
+import { benchEnv, here, lambdaNodeArgs, withContenders } from "./lambda";
 import type { Bundle } from "./sst-bundle";
 
 const FEW = 300;
@@ -39,11 +36,8 @@ try {
 }
 
 const invocation = JSON.stringify({ event: httpApiEvent({ method: "GET", path: "/data" }), context: lambdaContext() });
-const env = { ...lambdaEnv(await seededDatabase()), BENCH_INVOCATION: invocation };
-checkSameDriverSettings(env);
-const outdir = await mkdtemp(join(tmpdir(), "data-api-instructions-"));
-try {
-  const contenders = { ...(await bundles(outdir)), "floor+log": await loggedFloorBundle(outdir) };
+const env = { ...(await benchEnv()), BENCH_INVOCATION: invocation };
+await withContenders(async (contenders) => {
   const perCall: Record<string, number> = {};
   for (const [name, bundle] of Object.entries(contenders)) {
     // Both at once: a count does not depend on what else runs.
@@ -53,6 +47,4 @@ try {
   console.log(`Instructions per warm invocation of GET /data (100 rows), callgrind, ${MANY - FEW} invocations after ${FEW}\n`);
   for (const [name, count] of Object.entries(perCall)) console.log(`${name.padEnd(9)} ${Math.round(count).toLocaleString("en").padStart(12)}`);
   console.log(`\nours/floor: ${(perCall.ours! / perCall.floor!).toFixed(3)}; floor+log/floor: ${(perCall["floor+log"]! / perCall.floor!).toFixed(3)}`);
-} finally {
-  await rm(outdir, { recursive: true, force: true });
-}
+});

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { databaseConfigFromEnv, type PostgresConfig } from "@data-api/core/db";
 import { openDatabase } from "@data-api/core/db/local";
@@ -14,7 +17,7 @@ export const ROWS = 100;
 export const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 /** The migrated bench database with ROWS records, as a URL. */
-export async function seededDatabase(): Promise<string> {
+async function seededDatabase(): Promise<string> {
   const url = await freshPostgres();
   const database = await openDatabase(databaseConfigFromEnv({ DATABASE_URL: url }));
   try {
@@ -43,7 +46,7 @@ export function lambdaNodeArgs(memoryMiB = MEMORY_MIB): string[] {
  * What Lambda sets in an on-demand environment, and what the stacks give the function (stacks/index.ts, Api.ts):
  * ours and the floor run with the same. No NODE_OPTIONS: the API maps its stacks itself when it logs an error.
  */
-export const lambdaEnv = (databaseUrl: string): NodeJS.ProcessEnv => ({
+const lambdaEnv = (databaseUrl: string): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
   AWS_REGION: "eu-west-1",
   AWS_LAMBDA_FUNCTION_NAME: "data-api-bench-ApiFunction",
@@ -56,7 +59,7 @@ export const lambdaEnv = (databaseUrl: string): NodeJS.ProcessEnv => ({
 });
 
 /** Throws unless the floor talks to the database exactly as our function would in `env`. */
-export function checkSameDriverSettings(env: NodeJS.ProcessEnv): void {
+function checkSameDriverSettings(env: NodeJS.ProcessEnv): void {
   const ours = connectionOptions(databaseConfigFromEnv(env) as PostgresConfig);
   const comparable = (options: object) => JSON.stringify(options, (key, value) => (typeof value === "function" ? "function" : value));
   if (comparable(ours) !== comparable(FLOOR_OPTIONS)) {
@@ -64,13 +67,30 @@ export function checkSameDriverSettings(env: NodeJS.ProcessEnv): void {
   }
 }
 
-/** Our API function and the floor, bundled as SST bundles the stacks' functions. */
-export async function bundles(outdir: string): Promise<{ ours: Bundle; floor: Bundle }> {
-  return {
-    ours: await bundleLikeSst(here("../packages/functions/src/api.ts"), `${outdir}/ours`),
-    floor: await bundleLikeSst(here("floor.ts"), `${outdir}/floor`),
-  };
+/** What a benchmark's functions run in: Lambda's environment on the seeded database, reached as the floor reaches it. */
+export async function benchEnv(): Promise<NodeJS.ProcessEnv> {
+  const env = lambdaEnv(await seededDatabase());
+  checkSameDriverSettings(env);
+  return env;
 }
 
-/** The floor with our log line (bench/floor-logged.ts), bundled the same way. */
-export const loggedFloorBundle = (outdir: string) => bundleLikeSst(here("floor-logged.ts"), `${outdir}/floor-logged`);
+/** Our API function, the floor, and the floor with our log line (bench/floor-logged.ts): each as SST bundles it. */
+export interface Contenders {
+  ours: Bundle;
+  floor: Bundle;
+  "floor+log": Bundle;
+}
+
+/** The contenders, bundled into a folder of their own for as long as `use` runs. */
+export async function withContenders<T>(use: (contenders: Contenders) => Promise<T>): Promise<T> {
+  const outdir = await mkdtemp(join(tmpdir(), "data-api-bench-"));
+  try {
+    return await use({
+      ours: await bundleLikeSst(here("../packages/functions/src/api.ts"), `${outdir}/ours`),
+      floor: await bundleLikeSst(here("floor.ts"), `${outdir}/floor`),
+      "floor+log": await bundleLikeSst(here("floor-logged.ts"), `${outdir}/floor-logged`),
+    });
+  } finally {
+    await rm(outdir, { recursive: true, force: true });
+  }
+}

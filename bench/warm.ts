@@ -1,9 +1,6 @@
 import { fork } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { httpApiEvent, lambdaContext } from "../packages/functions/test/support/events";
-import { bundles, checkSameDriverSettings, here, lambdaEnv, lambdaNodeArgs, loggedFloorBundle, seededDatabase } from "./lambda";
+import { benchEnv, here, lambdaNodeArgs, withContenders } from "./lambda";
 import { median } from "./median";
 import type { Bundle } from "./sst-bundle";
 
@@ -44,11 +41,8 @@ function warmRun(bundle: Bundle, env: NodeJS.ProcessEnv): Promise<Round> {
   });
 }
 
-const env = lambdaEnv(await seededDatabase());
-checkSameDriverSettings(env);
-const outdir = await mkdtemp(join(tmpdir(), "data-api-warm-"));
-try {
-  const contenders = { ...(await bundles(outdir)), "floor+log": await loggedFloorBundle(outdir) };
+const env = await benchEnv();
+await withContenders(async (contenders) => {
   const names = Object.keys(contenders) as (keyof typeof contenders)[];
   const rounds = { ours: [] as Round[], floor: [] as Round[], "floor+log": [] as Round[] };
   // Alternating, the order reversed every other round, so that load on the machine falls on all alike.
@@ -73,6 +67,4 @@ try {
   console.log(`\nfloor+log/floor (what one log line a call costs, for reference): ${ratioTo("floor+log").toFixed(2)}`);
   console.log(`ours/floor CPU per call, median of the rounds: ${ratio.toFixed(2)} (budget ≤ ${MAX_RATIO}) ${ok ? "ok" : "OVER BUDGET"}`);
   if (!ok) process.exitCode = 1;
-} finally {
-  await rm(outdir, { recursive: true, force: true });
-}
+});

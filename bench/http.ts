@@ -156,6 +156,7 @@ async function seed(url: string, count: number) {
 type Row = Load & { server: string; database: string; route: string; round: number; cpuPerRequest?: number };
 const rows: Row[] = [];
 const SERVERS = ["npm start", "floor"] as const;
+const warmUpRequests = Object.fromEntries(SERVERS.map((name) => [name, { GET: 0, POST: 0 }])) as Record<(typeof SERVERS)[number], Record<"GET" | "POST", number>>;
 
 /**
  * Ours and the floor up at once, loaded in turn, `ROUNDS` times per route, the order reversed every other round:
@@ -165,7 +166,7 @@ const SERVERS = ["npm start", "floor"] as const;
 async function sideBySide(servers: Record<(typeof SERVERS)[number], Server>, routes: ("GET" | "POST")[]) {
   for (const method of routes) {
     // Unmeasured first: V8 compiles the hot path during the first seconds, which is not the steady state.
-    for (const name of SERVERS) await load(`${servers[name].url}/data`, method, WARM_UP_SECONDS);
+    for (const name of SERVERS) warmUpRequests[name][method] += (await load(`${servers[name].url}/data`, method, WARM_UP_SECONDS)).requests;
     for (let round = 0; round < ROUNDS; round++) {
       for (const name of round % 2 ? [...SERVERS].reverse() : SERVERS) {
         rows.push({ server: name, database: "PostgreSQL", route: `${method} /data`, round, ...(await measure(servers[name], method)) });
@@ -174,18 +175,29 @@ async function sideBySide(servers: Record<(typeof SERVERS)[number], Server>, rou
   }
 }
 
+/** The lines ours logged for each route: one a request answered, or the comparison is not the one the issue asks for. */
+function countLogLines(output: string): Record<"GET" | "POST", number> {
+  const count = (message: string) => output.split(message).length - 1;
+  return { GET: count(" GET /data 200"), POST: count(" POST /data 200") };
+}
+let logLines: Record<"GET" | "POST", number> = { GET: 0, POST: 0 };
+
 try {
   // One database, seeded once with 100 rows (POSTs add more, beyond the first page): ours and the floor take turns.
   const databaseUrl = await freshPostgres();
   const seeding = await startServer({ DATABASE_URL: databaseUrl, LOG_LEVEL: "info" });
   await seed(seeding.url, 100);
   await seeding.stop();
-  const servers = { "npm start": await startServer({ DATABASE_URL: databaseUrl, LOG_LEVEL: "info" }), floor: await startFloor(databaseUrl) };
+  // Ours writes its log into a file this process does not read: the floor prints nothing, and reading ours here
+  // took CPU from the cores both servers share.
+  const ours = await startServer({ DATABASE_URL: databaseUrl, LOG_LEVEL: "info" }, { stdoutFile: join(dir, "npm-start.log") });
+  const servers = { "npm start": ours, floor: await startFloor(databaseUrl) };
   try {
     await sideBySide(servers, ["GET", "POST"]);
   } finally {
     await Promise.all(Object.values(servers).map((server) => server.stop()));
   }
+  logLines = countLogLines(ours.output());
   const pglite = await startServer({ PGLITE_DIR: join(dir, "pglite"), DATABASE_URL: "", LOG_LEVEL: "info" });
   try {
     await seed(pglite.url, 100);
@@ -216,6 +228,12 @@ for (const route of ["GET /data", "POST /data"]) {
   const verdict = compareRounds(ours, floor, TARGET);
   const gated = route === "GET /data";
   if (gated) met &&= verdict.met;
+  const method = route.split(" ")[0] as "GET" | "POST";
+  // wrk counts the answers it read whole; the server also logs those in flight when a load ends.
+  const answered = ours.reduce((sum, run) => sum + run.requests, warmUpRequests["npm start"][method]);
+  const logged = logLines[method] >= answered;
+  met &&= logged;
+  console.log(`${route}: ours logged ${logLines[method]} lines for the ${answered} answers wrk counted${logged ? "" : ": TOO FEW"}`);
   const cpu = (runsOf: Row[]) => runsOf.map((run) => run.cpuPerRequest).filter((micros) => micros !== undefined);
   console.log(
     `${route} on PostgreSQL: ours ${Math.round(median(ours.map((run) => run.rps)))} req/s (worst p99 ${verdict.worstP99} ms), ` +

@@ -8,6 +8,7 @@ import type { MiddlewareHandler } from "hono";
 import { nobodyIdentified } from "./access/caller";
 import { createApp } from "./app";
 import { localAccess } from "./host/auth-settings";
+import { migrateApart } from "./host/migrate-apart";
 import { createHttpServer, listen, urlOf } from "./host/http-server";
 import { contentSecurityPolicy, PAGE_HEADERS, REFERENCE_PAGE, referencePolicy } from "./host/page-headers";
 import { hostSettings } from "./host/settings";
@@ -48,7 +49,10 @@ try {
   const referenceHeaders = { ...PAGE_HEADERS, "Content-Security-Policy": referencePolicy() };
   const opened = await startStep("the database", () => openDatabase(config));
   database = opened;
-  await startStep(opened.description, () => opened.migrate(paths.migrations));
+  // PGlite is the database itself, in this very process: only PostgreSQL is migrated from a process of its own.
+  await startStep(opened.description, () =>
+    config.driver === "postgres" ? migrateApart({ config, migrationsFolder: paths.migrations }) : opened.migrate(paths.migrations),
+  );
 
   const telemetry = terminalTelemetry(settings);
   const app = createApp({ db: opened.db, ...settings, writes: access.writes, identify: issuer?.identify ?? nobodyIdentified, telemetry });

@@ -1,4 +1,3 @@
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../app-env";
@@ -71,7 +70,7 @@ export const observe =
       const problem = c.get("problem");
 
       const metric = businessMetric({ status, error, event: c.get("businessEvent") });
-      if (metric) metrics?.addMetric(metric, MetricUnit.Count, 1);
+      if (metric) metrics?.count(metric);
       if (metrics?.hasStoredMetrics()) metrics.publishStoredMetrics();
 
       const line = {

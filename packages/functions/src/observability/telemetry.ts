@@ -17,7 +17,12 @@ export { METRICS_NAMESPACE, SERVICE } from "./names";
  */
 export class InvocationMetrics extends Metrics {
   countColdStart(): void {
-    if (this.getColdStart()) this.addMetric("ColdStart", MetricUnit.Count, 1);
+    if (this.getColdStart()) this.count("ColdStart");
+  }
+
+  /** One more of `name` in this invocation's document. */
+  count(name: string): void {
+    this.addMetric(name, MetricUnit.Count, 1);
   }
 }
 

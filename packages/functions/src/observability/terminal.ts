@@ -4,7 +4,8 @@ import { isoNow } from "./iso-now";
 import { LeanLogFormatter } from "./log-formatter";
 import { PlainLineLogger } from "./plain-line-logger";
 import { flushLines, writeLines } from "./stdout-lines";
-import { SERVICE, type Telemetry, type TelemetrySettings } from "./telemetry";
+import { SERVICE } from "./names";
+import type { Telemetry, TelemetrySettings } from "./telemetry";
 
 // Keys a line never shows as fields: the head says them (level, message, time), the error follows it, and the
 // service and sampling rate are constant for the whole process.

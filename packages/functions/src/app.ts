@@ -5,7 +5,6 @@ import { methodNotAllowed as allowedMethods } from "hono/method-not-allowed";
 import { authorizerClaims } from "./access/authorizer";
 import type { Identify } from "./access/caller";
 import type { AppEnv } from "./app-env";
-import { apiHeaders } from "./http/api-headers";
 import { methodNotAllowed, notFound, onError } from "./http/problem";
 import { observe } from "./observability/observe";
 import type { Telemetry } from "./observability/telemetry";
@@ -45,7 +44,6 @@ export function createApp(options: AppOptions) {
   const refuseWrongMethod = allowedMethods({ app, onMethodNotAllowed: methodNotAllowed });
   app
     .use(observe(options.telemetry))
-    .use(apiHeaders)
     .route(
       "/data",
       dataRoutes({

@@ -12,19 +12,32 @@ import type { AppEnv } from "../app-env";
 // A name in other letters than lower case would be a second field beside the default it means to replace.
 type HeaderFields = Record<Lowercase<string>, string>;
 
+/**
+ * What every answer carries unless its route says otherwise: `nosniff`, so that no browser renders a JSON body as
+ * HTML or script; and `no-store`, because every answer is live data (the page's hashed assets say how they may be
+ * cached). Part of every answer as it is made, where a middleware setting them was one more layer each request
+ * went through twice.
+ */
+const DEFAULT_HEADERS = { "x-content-type-options": "nosniff", "cache-control": "no-store" } as const satisfies HeaderFields;
+
+/** The request's headers so far: the defaults, and whatever was added to them. */
+function fieldsOf(c: Context<AppEnv>): HeaderFields {
+  let fields: HeaderFields | undefined = c.get("headers");
+  if (!fields) c.set("headers", (fields = { ...DEFAULT_HEADERS }));
+  return fields;
+}
+
 /** Adds `name` to what the request's answer will carry, whichever route or error handler gives it. */
 export function setHeader(c: Context<AppEnv>, name: string, value: string): void {
-  let fields: HeaderFields | undefined = c.get("headers");
-  if (!fields) c.set("headers", (fields = {}));
-  fields[name.toLowerCase() as Lowercase<string>] = value;
+  fieldsOf(c)[name.toLowerCase() as Lowercase<string>] = value;
 }
 
 /** An answer of `body` with the request's headers and then its `own`, which take precedence. */
 export function respond(c: Context<AppEnv>, body: string, status: ContentfulStatusCode, own: HeaderFields): Response {
-  const fields = c.get("headers");
+  const fields = Object.assign(fieldsOf(c), own);
   // Taken: completeHeaders leaves this answer alone.
   c.set("headers", undefined);
-  return new Response(body, { status, headers: fields ? Object.assign(fields, own) : own });
+  return new Response(body, { status, headers: fields });
 }
 
 const JSON_CONTENT = { "content-type": "application/json" } as const;
@@ -38,6 +51,7 @@ export const json = (c: Context<AppEnv>, value: unknown, status: ContentfulStatu
  * headers it lacks: slower, as it goes through Hono's copy of the response, but only for those.
  */
 export function completeHeaders(c: Context<AppEnv>): void {
+  // None: `respond` took them (observe gives every request some before its route runs).
   const fields = c.get("headers");
   if (!fields) return;
   c.set("headers", undefined);

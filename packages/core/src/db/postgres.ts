@@ -82,7 +82,7 @@ export function openPostgres(config: PostgresConfig): DatabaseHandle {
     ...connectPostgres(config),
     // On a connection of its own: unbounded (a migration may take longer than any request should), and printing
     // what the migrations report with RAISE WARNING or NOTICE (drizzle/0003_nfc_names.sql lists rows to review).
-    // drizzle is loaded only to migrate: a host that serves requests does not keep its 2.6 MB (host/migrate-apart.ts).
+    // drizzle is loaded only to migrate, so that a host serving requests need not keep it (host/migrate-apart.ts).
     migrate: async (migrationsFolder) => {
       const [{ drizzle }, { migrate }] = await Promise.all([import("drizzle-orm/postgres-js"), import("drizzle-orm/postgres-js/migrator")]);
       const migrator = connect(config, { max: 1, onnotice: (notice) => console.warn(`migration ${notice.severity}: ${notice.message}`) });

@@ -16,9 +16,10 @@ const MIGRATION_PROCESS = fileURLToPath(new URL("./migration-process.ts", import
 
 /**
  * Applies the migrations to PostgreSQL in a Node process of their own, whose heap goes when it ends. Applied in the
- * server's process, drizzle's migrator stayed loaded there for good: 2.6 MB more of live heap made every young
- * garbage collection under load slower and mark-compacts more frequent, 4.5% more CPU a request (bench/http.ts).
- * A process rather than a worker thread: Node 20 gives a worker none of tsx's loader, which runs `npm start`.
+ * server's process, drizzle's migrator stayed loaded there for good, 2.2 MB of its live heap (heap snapshots under
+ * load); and the larger the live heap, the more each young collection under load promotes and the longer it pauses
+ * (the README's benchmarks). A process rather than a worker thread: Node 20 gives a worker none of tsx's loader,
+ * which runs `npm start`.
  */
 export function migrateApart(work: MigrationWork): Promise<void> {
   return new Promise((resolve, reject) => {

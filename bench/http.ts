@@ -238,7 +238,7 @@ for (const route of ["GET /data", "POST /data"]) {
   console.log(
     `${route} on PostgreSQL: ours ${Math.round(median(ours.map((run) => run.rps)))} req/s (worst p99 ${verdict.worstP99} ms), ` +
       `floor ${Math.round(median(floor.map((run) => run.rps)))} req/s (worst p99 ${Math.max(...floor.map((run) => run.p99))} ms), medians of ${ROUNDS} rounds: ` +
-      `${verdict.ratio.toFixed(2)}x the floor (rounds ${range(verdict.ratios)})${gated ? ` (target >= ${TARGET.minRatio}, p99 < ${TARGET.maxP99} ms): ${verdict.met ? "MET" : "NOT MET"}` : ""}` +
+      `${verdict.ratio.toFixed(3)}x the floor (rounds ${range(verdict.ratios)})${gated ? ` (target >= ${TARGET.minRatio}, p99 < ${TARGET.maxP99} ms): ${verdict.met ? "MET" : "NOT MET"}` : ""}` +
       (verdict.cpuRatios.length > 0
         ? `; server CPU per request ${Math.round(median(cpu(ours)))} us against ${Math.round(median(cpu(floor)))} us (${median(verdict.cpuRatios).toFixed(2)}x, rounds ${range(verdict.cpuRatios)})`
         : ""),

@@ -3,7 +3,7 @@ import { handle } from "hono/aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../core/test/support/database";
 import type { AppEnv } from "../src/app-env";
-import { completeHeaders, respond, setHeader } from "../src/http/answer";
+import { completeHeaders, respond, startHeaders } from "../src/http/answer";
 import { OPENAPI_CACHE_CONTROL } from "../src/routes/openapi";
 import { postJson, testApp } from "./support/app";
 import { invoke } from "./support/events";
@@ -72,21 +72,22 @@ describe("an answer that repeats the request", () => {
 });
 
 describe("an answer's headers", () => {
-  // As observe does: a header for every answer before the route runs, and the answer completed after it.
+  // As observe does: the request's ids before the route runs, and the answer completed after it.
   const withDefaults = () =>
     new Hono<AppEnv>().use(async (c, next) => {
-      setHeader(c, "X-Request-Id", "r-1");
+      startHeaders(c, "r-1", "c-1");
       await next();
       completeHeaders(c);
     });
 
-  it("are one field per name: a route's own replaces a default set in other letter case", async () => {
+  it("are one field per name: a route's own replaces a default", async () => {
     const response = await withDefaults()
       .get("/own", (c) => respond(c, "{}", 200, { "cache-control": "private" }))
       .request("/own");
     expect(response.headers.get("cache-control")).toBe("private");
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(response.headers.get("x-request-id")).toBe("r-1");
+    expect(response.headers.get("x-correlation-id")).toBe("c-1");
   });
 
   it("have the defaults where nothing set a header before the answer was made", async () => {

@@ -50,7 +50,7 @@ export const CHALLENGE = {
 } as const;
 
 function refuse(c: Context<AppEnv>, status: 401 | 403, challenge: string, message: string) {
-  setHeader(c, "WWW-Authenticate", challenge);
+  setHeader(c, "www-authenticate", challenge);
   return problem(c, status, message);
 }
 

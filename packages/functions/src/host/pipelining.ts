@@ -69,8 +69,9 @@ export class PipelineBound {
 
   #run(connection: Connection, request: IncomingMessage, response: ServerResponse) {
     connection.running.add(response);
-    // "close" follows "finish" (the answer is with the socket) and also comes when the socket dies first.
-    response.once("close", () => {
+    // "close" follows "finish" (the answer is with the socket) and also comes when the socket dies first; it comes
+    // once, so `on` does, without the wrapper `once` makes for every request.
+    response.on("close", () => {
       connection.running.delete(response);
       this.#next(connection);
     });

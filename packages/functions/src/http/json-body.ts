@@ -58,7 +58,7 @@ function checkContentEncoding(c: Context) {
   const other = codings.find((coding) => coding !== "" && coding !== "identity");
   if (other === undefined) return;
   // RFC 9110 (15.5.16): a 415 for a content coding says which codings would have been accepted.
-  setHeader(c, "Accept-Encoding", "identity");
+  setHeader(c, "accept-encoding", "identity");
   throw unsupported(`Content-Encoding ${echoed(other)} is not supported; send the body uncompressed`);
 }
 

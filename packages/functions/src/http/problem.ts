@@ -29,7 +29,7 @@ const echoedPath = (c: Context) =>
 export const notFound: NotFoundHandler = (c) => problem(c, 404, `No route for ${c.req.method} ${echoedPath(c)}`);
 
 export const methodNotAllowed = (c: Context<AppEnv>, allowed: string[]) => {
-  setHeader(c, "Allow", allowed.join(", "));
+  setHeader(c, "allow", allowed.join(", "));
   return problem(c, 405, `Method ${c.req.method} is not allowed on ${echoedPath(c)}; use ${allowed.join(", ")}`);
 };
 

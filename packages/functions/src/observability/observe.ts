@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../app-env";
-import { completeHeaders, setHeader } from "../http/answer";
+import { completeHeaders, startHeaders } from "../http/answer";
 import { businessMetric } from "./business-metrics";
 import { withSourceMappedStack } from "./source-mapped";
 import type { Telemetry } from "./telemetry";
@@ -45,10 +45,9 @@ export const observe =
     }
     const requestId = requestIdOf(c);
     c.set("requestId", requestId);
-    setHeader(c, REQUEST_ID_HEADER, requestId);
     const incoming = c.req.header(CORRELATION_HEADER);
     const correlationId = incoming && CORRELATION_ID.test(incoming) ? incoming : requestId;
-    setHeader(c, CORRELATION_HEADER, correlationId);
+    startHeaders(c, requestId, correlationId);
 
     // Hono's error handler turns what a route throws into a response and keeps it in `c.error`;
     // only an error the handler itself could not map gets this far.

@@ -25,7 +25,9 @@ export interface DataRoutesOptions {
 function nextPageLink(path: string, requestUrl: string, after: number): string {
   // Only the query is parsed: a whole URL cost 2.6-4.3 us a page, its query 0.7 us.
   const queryAt = requestUrl.indexOf("?");
-  const query = new URLSearchParams(queryAt === -1 ? "" : requestUrl.slice(queryAt + 1));
+  // The first page's link, the one asked for most, has no query to keep.
+  if (queryAt === -1) return `<${path}?after=${after}>; rel="next"`;
+  const query = new URLSearchParams(requestUrl.slice(queryAt + 1));
   query.set("after", String(after));
   return `<${path}?${query}>; rel="next"`;
 }
@@ -37,7 +39,7 @@ export const dataRoutes = ({ db, writes, identify, exposeCreatedBy }: DataRoutes
     .get("/", async (c) => {
       const input = c.req.url.includes("?") ? Data.parse(Data.ListQuery, c.req.query()) : Data.LIST_DEFAULTS;
       const page = await Data.list(db, input, { createdBy: exposeCreatedBy });
-      if (page.next !== undefined) setHeader(c, "Link", nextPageLink(c.req.path, c.req.url, page.next));
+      if (page.next !== undefined) setHeader(c, "link", nextPageLink(c.req.path, c.req.url, page.next));
       const response = json(c, page.items);
       // Written: the rows are let go at once. Left in the driver's result array, every page since the last young
       // garbage collection was still alive at the next one, which copied them all: 14 KB a call, against 0.25 KB

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CreateBody, IdParam, ListQuery } from "../src/data/input";
+import { CreateBody, IdParam, listInput, ListQuery } from "../src/data/input";
 import { parse } from "../src/validation";
 import { ValidationError } from "../src/error";
 
@@ -82,6 +82,20 @@ describe("ListQuery", () => {
     [{ after: "99999999999999999999" }, "after", "after must be at most 2147483647"],
   ])("rejects %j", (input, field, message) => {
     expect(rejection(() => parse(ListQuery, input))).toEqual([{ field, message }]);
+  });
+});
+
+describe("listInput", () => {
+  it("reads an empty query as ListQuery's defaults, the same for every call and not to be changed", () => {
+    const first = listInput({});
+    expect(first).toEqual(parse(ListQuery, {}));
+    expect(listInput({})).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it("parses any other query with ListQuery, refusals included", () => {
+    expect(listInput({ limit: "5", after: "7" })).toEqual({ limit: 5, after: 7 });
+    expect(rejection(() => listInput({ limit: "0" }))).toEqual([{ field: "limit", message: "limit must be between 1 and 1000" }]);
   });
 });
 

@@ -5,7 +5,7 @@ import type { dataTable } from "./data.sql";
 import * as statements from "./data.statements";
 import type { CreateInput, ListInput } from "./input";
 
-export { CreateBody, ID_MAX, IdParam, LIST_DEFAULTS, ListQuery, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, type CreateInput, type ListInput } from "./input";
+export { CreateBody, ID_MAX, IdParam, listInput, ListQuery, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, type CreateInput, type ListInput } from "./input";
 export { NAME_MAX_LENGTH } from "./name";
 export { parse } from "../validation";
 

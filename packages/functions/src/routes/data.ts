@@ -37,8 +37,7 @@ export const dataRoutes = ({ db, writes, identify, exposeCreatedBy }: DataRoutes
   const mayWrite = writeAccess({ writes, identify });
   return new Hono<AppEnv>()
     .get("/", async (c) => {
-      const input = c.req.url.includes("?") ? Data.parse(Data.ListQuery, c.req.query()) : Data.LIST_DEFAULTS;
-      const page = await Data.list(db, input, { createdBy: exposeCreatedBy });
+      const page = await Data.list(db, Data.listInput(c.req.query()), { createdBy: exposeCreatedBy });
       if (page.next !== undefined) setHeader(c, "link", nextPageLink(c.req.path, c.req.url, page.next));
       const response = json(c, page.items);
       // Written: the rows are let go at once. Left in the driver's result array, every page since the last young
